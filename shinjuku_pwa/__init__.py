@@ -1,0 +1,63 @@
+"""Shinjuku City resident information service."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask, g, request
+from werkzeug.routing import BaseConverter
+
+from . import errors, i18n, security
+from .api import init_api
+from .assets import bp as assets_bp
+from .config import PROJECT_ROOT, from_environment
+from .content.cli import content_cli
+from .extensions import compress, db, migrate
+from .pages.routes import bp as pages_bp
+from .templating import init_templating
+
+
+class LocaleConverter(BaseConverter):
+    """Matches only our locale codes, so /xx/... is a plain 404 and never a lookup."""
+
+    regex = "(?:" + "|".join(code.replace("-", r"\-") for code in i18n.LOCALE_CODES) + ")"
+
+
+def create_app(config: dict | None = None) -> Flask:
+    settings = from_environment()
+    settings.update(config or {})
+    app = Flask(
+        __name__,
+        instance_path=settings["INSTANCE_PATH"],
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=None,  # served by assets.py under hashed names
+    )
+    app.config.update(settings)
+    app.config.setdefault("STATIC_DIR", str(PROJECT_ROOT / "static"))
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.url_map.converters["locale"] = LocaleConverter
+    app.url_map.strict_slashes = False
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    compress.init_app(app)
+    i18n.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+
+    @app.url_value_preprocessor
+    def pull_locale(endpoint, values):
+        if values and "lang" in values:
+            g.lang = values["lang"]
+
+    @app.url_defaults
+    def keep_locale(endpoint, values):
+        # url_for() inside a localised page stays in the reader's language.
+        if "lang" not in values and getattr(g, "lang", None) and app.url_map.is_endpoint_expecting(endpoint, "lang"):
+            values["lang"] = g.lang
+
+    app.register_blueprint(assets_bp)
+    app.register_blueprint(pages_bp)
+    init_api(app)
+    app.cli.add_command(content_cli)
+    init_templating(app)
+    return app

@@ -1,0 +1,45 @@
+"""`flask --app shinjuku_pwa content ...` commands."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from .coverage import coverage
+from .importer import import_content
+from .loader import ContentInvalid
+
+content_cli = AppGroup("content", help="Import and inspect the bundled content.")
+
+
+@content_cli.command("import")
+@click.option("--path", "path", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Content folder (default: CONTENT_DIR, else content/).")
+def import_command(path: Path | None):
+    """Load content/ into the database; any invalid file stops it with nothing changed."""
+    root = path or Path(current_app.config["CONTENT_DIR"])
+    if not root.is_dir():
+        raise click.ClickException(f"{root}: no such folder")
+    try:
+        report = import_content(root)
+    except ContentInvalid as exc:
+        for error in exc.errors:
+            click.echo(str(error), err=True)
+        raise click.exceptions.Exit(1)
+    click.echo(
+        f"Imported {root}: {len(report.added)} added, {len(report.updated)} updated, "
+        f"{len(report.unpublished)} unpublished, {report.unchanged} unchanged."
+    )
+
+
+@content_cli.command("coverage")
+def coverage_command():
+    """Per locale: pages translated / total and UI strings translated / total."""
+    click.echo(f"{'locale':<8} {'pages':>9} {'UI strings':>12}")
+    for row in coverage(Path(current_app.config["TRANSLATIONS_DIR"])):
+        click.echo(
+            f"{row.locale:<8} {row.pages_translated:>4}/{row.pages_total:<4} "
+            f"{row.strings_translated:>5}/{row.strings_total:<5}"
+        )

@@ -1,0 +1,167 @@
+"""Write a validated ContentBundle to the database in one transaction.
+
+Idempotent: a file whose bytes are unchanged leaves its row untouched (so timestamps and
+ETags stay stable); a removed file unpublishes its translation, and a page with no
+files left is unpublished, never deleted, so feedback and links keep their target.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import select
+
+from ..extensions import db
+from ..pages.models import Category, Department, Page, PageTranslation, utcnow
+from .loader import ContentBundle, load_content
+
+
+@dataclass
+class ImportReport:
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unpublished: list[str] = field(default_factory=list)
+    unchanged: int = 0
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated or self.unpublished)
+
+
+# Hooks run inside the import transaction after rows are written (the search index listens here).
+after_import: list[Callable[[ImportReport], None]] = []
+
+
+def import_content(root: Path) -> ImportReport:
+    """Validate content/ and apply it; on any invalid file raise ContentInvalid and write nothing."""
+    bundle = load_content(root)
+    try:
+        report = apply_bundle(bundle)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    for hook in after_import:
+        hook(report)
+    return report
+
+
+def apply_bundle(bundle: ContentBundle) -> ImportReport:
+    report = ImportReport()
+    _apply_categories(bundle, report)
+    _apply_departments(bundle, report)
+    db.session.flush()
+    _apply_pages(bundle, report)
+    db.session.flush()
+    return report
+
+
+def _apply_categories(bundle: ContentBundle, report: ImportReport) -> None:
+    existing = {c.id: c for c in db.session.scalars(select(Category))}
+    for item in bundle.categories:
+        values = {"position": item["position"], "icon": item["icon"], "names": item["name"], "listed": True}
+        row = existing.pop(item["id"], None)
+        if row is None:
+            db.session.add(Category(id=item["id"], **values))
+            report.added.append(f"category:{item['id']}")
+        elif any(getattr(row, key) != value for key, value in values.items()):
+            for key, value in values.items():
+                setattr(row, key, value)
+            report.updated.append(f"category:{item['id']}")
+    for row in existing.values():
+        if row.listed:
+            row.listed = False
+            report.unpublished.append(f"category:{row.id}")
+
+
+def _apply_departments(bundle: ContentBundle, report: ImportReport) -> None:
+    existing = {d.id: d for d in db.session.scalars(select(Department))}
+    for dept_id, item in bundle.departments.items():
+        values = {
+            "names": item["name"],
+            "phone": item["phone"],
+            "email": item["email"],
+            "location": item["location"],
+            "source": item["source"],
+            "reviewed": item["reviewed"],
+            "content_hash": item["content_hash"],
+            "listed": True,
+        }
+        row = existing.pop(dept_id, None)
+        if row is None:
+            db.session.add(Department(id=dept_id, **values))
+            report.added.append(f"department:{dept_id}")
+        elif row.content_hash != item["content_hash"] or not row.listed:
+            for key, value in values.items():
+                setattr(row, key, value)
+            report.updated.append(f"department:{dept_id}")
+    for row in existing.values():
+        if row.listed:
+            row.listed = False
+            report.unpublished.append(f"department:{row.id}")
+
+
+def _apply_pages(bundle: ContentBundle, report: ImportReport) -> None:
+    now = utcnow()
+    existing = {p.slug: p for p in db.session.scalars(select(Page))}
+    for slug, files in bundle.pages.items():
+        original = files["ja"].meta
+        page_values = {
+            "category_id": original["category"],
+            "department_id": original["department"],
+            "related": list(original["related"]),
+            "published": True,
+        }
+        page = existing.pop(slug, None)
+        if page is None:
+            page = Page(slug=slug, updated_at=now, **page_values)
+            db.session.add(page)
+            report.added.append(f"page:{slug}")
+            page_changed = True
+        else:
+            page_changed = any(getattr(page, key) != value for key, value in page_values.items())
+            for key, value in page_values.items():
+                setattr(page, key, value)
+        translations = {t.locale: t for t in page.translations}
+        for locale, file in files.items():
+            meta = file.meta
+            values = {
+                "title": meta["title"],
+                "summary": meta["summary"],
+                "body_html": file.body_html,
+                "source": meta["source"],
+                "reviewed": meta["reviewed"],
+                "translation": meta["translation"],
+                "tags": list(meta["tags"]),
+                "content_hash": file.content_hash,
+                "published": True,
+            }
+            row = translations.pop(locale, None)
+            if row is None:
+                page.translations.append(PageTranslation(locale=locale, updated_at=now, **values))
+                report.added.append(file.path)
+                page_changed = True
+            elif row.content_hash != file.content_hash or not row.published:
+                for key, value in values.items():
+                    setattr(row, key, value)
+                row.updated_at = now
+                report.updated.append(file.path)
+                page_changed = True
+            else:
+                report.unchanged += 1
+        for locale, row in translations.items():
+            if row.published:
+                row.published = False
+                row.updated_at = now
+                report.unpublished.append(f"pages/{slug}/{locale}.md")
+                page_changed = True
+        if page_changed:
+            page.updated_at = now
+    for page in existing.values():
+        if page.published:
+            page.published = False
+            page.updated_at = now
+            for row in page.translations:
+                row.published = False
+            report.unpublished.append(f"page:{page.slug}")

@@ -1,0 +1,69 @@
+"""marshmallow schemas for what authors write under content/."""
+from __future__ import annotations
+
+import re
+
+from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
+
+from ..i18n import LOCALE_CODES
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+TRANSLATION_KINDS = ("original", "human", "machine")
+
+
+def _localized_names(required: tuple[str, ...]) -> fields.Dict:
+    return fields.Dict(
+        keys=fields.String(validate=validate.OneOf(LOCALE_CODES)),
+        values=fields.String(validate=validate.Length(min=1, max=200)),
+        required=True,
+        validate=lambda names: _require_locales(names, required),
+    )
+
+
+def _require_locales(names: dict, required: tuple[str, ...]) -> None:
+    missing = [code for code in required if not names.get(code)]
+    if missing:
+        raise ValidationError(f"missing locales: {', '.join(missing)}")
+
+
+class CategorySchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    id = fields.String(required=True, validate=validate.Regexp(SLUG))
+    icon = fields.String(load_default="")
+    name = _localized_names(LOCALE_CODES)
+
+
+class DepartmentSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    name = _localized_names(("ja", "en"))
+    phone = fields.String(load_default=None, allow_none=True, validate=validate.Regexp(r"^[0-9][0-9-]{8,14}$"))
+    email = fields.Email(load_default=None, allow_none=True)
+    location = fields.Dict(
+        keys=fields.String(validate=validate.OneOf(LOCALE_CODES)), values=fields.String(), load_default=dict
+    )
+    source = fields.Url(required=True, schemes={"https", "http"})
+    reviewed = fields.Date(required=True)
+
+
+class PageFrontMatterSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    title = fields.String(required=True, validate=validate.Length(min=1, max=300))
+    summary = fields.String(required=True, validate=validate.Length(min=1, max=1000))
+    category = fields.String(required=True)
+    department = fields.String(required=True)
+    reviewed = fields.Date(required=True)
+    source = fields.Url(required=True, schemes={"https", "http"})
+    translation = fields.String(required=True, validate=validate.OneOf(TRANSLATION_KINDS))
+    tags = fields.List(fields.String(validate=validate.Length(min=1, max=60)), load_default=list)
+    related = fields.List(fields.String(validate=validate.Regexp(SLUG)), load_default=list)
+
+    @validates_schema
+    def related_is_not_self_listed_twice(self, data, **kwargs):
+        if len(set(data.get("related", []))) != len(data.get("related", [])):
+            raise ValidationError("listed twice", "related")

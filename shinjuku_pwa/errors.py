@@ -1,0 +1,89 @@
+"""Domain exceptions, and how every error becomes JSON under /api or an HTML page elsewhere."""
+from __future__ import annotations
+
+from flask import current_app, g, jsonify, make_response, render_template, request
+from flask_babel import gettext as _
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from .i18n import LOCALES, request_locale_from_headers
+
+
+class DomainError(Exception):
+    """Raised by services and queries; never an HTTP exception, so they stay usable from the CLI."""
+
+    status = 400
+
+
+class NotFound(DomainError):
+    status = 404
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def _ensure_locale() -> None:
+    # Errors can happen before a view set g.lang (unknown URL): use the URL's first segment
+    # when it is one of ours, else the reader's preferences, so the page is in their language.
+    if getattr(g, "lang", None):
+        return
+    first = request.path.strip("/").split("/", 1)[0]
+    g.lang = first if first in LOCALES else request_locale_from_headers()
+
+
+def _message_for(status: int) -> str:
+    messages = {
+        400: _("The request could not be understood."),
+        401: _("You need to sign in to do this."),
+        403: _("You are not allowed to do this."),
+        404: _("We could not find that page."),
+        405: _("That method is not allowed here."),
+        413: _("What you sent is too large."),
+        422: _("Some of what you sent is not valid."),
+        429: _("Too many requests. Please wait a moment and try again."),
+    }
+    return messages.get(status, _("Something went wrong on our side. Please try again later."))
+
+
+def error_response(status: int, errors: dict | None = None):
+    _ensure_locale()
+    message = _message_for(status)
+    if _wants_json():
+        body = {"code": status, "message": message}
+        if errors:
+            body["errors"] = errors
+        return make_response(jsonify(body), status)
+    return make_response(render_template("errors/error.html", status=status, message=message), status)
+
+
+def handle_http_exception(exc: HTTPException):
+    errors = None
+    data = getattr(exc, "data", None)
+    if isinstance(data, dict) and "messages" in data:
+        errors = data["messages"]  # webargs/flask-smorest validation messages
+    if exc.code is None:
+        return exc
+    response = error_response(exc.code, errors)
+    for name in ("Allow", "Retry-After"):
+        value = dict(exc.get_headers()).get(name)
+        if value:
+            response.headers[name] = value
+    return response
+
+
+def handle_domain_error(exc: DomainError):
+    return error_response(exc.status)
+
+
+def handle_unexpected(exc: Exception):
+    # Logged with its stack trace for us; the reader sees a plain page in their language.
+    if isinstance(exc, HTTPException):
+        return handle_http_exception(exc)
+    current_app.logger.exception("Unhandled error on %s", request.path)
+    return error_response(InternalServerError.code)
+
+
+def init_app(app) -> None:
+    app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(DomainError, handle_domain_error)
+    app.register_error_handler(Exception, handle_unexpected)

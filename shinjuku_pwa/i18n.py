@@ -1,0 +1,191 @@
+"""Locales, language negotiation, the easy-Japanese catalog and content fallback.
+
+Our locale codes are what appear in URLs and content file names (`ja-easy`, `zh-Hans`).
+Babel knows no easy-Japanese locale, so ja-easy formats dates and numbers as `ja` but
+reads its UI strings from its own catalog, translations/ja_EASY.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from babel import support
+from flask import current_app, g, has_app_context, has_request_context, request
+from flask_babel import Babel, Domain
+
+DEFAULT_LOCALE = "ja"
+
+
+@dataclass(frozen=True)
+class LocaleInfo:
+    code: str  # in URLs and content file names
+    babel: str  # for dates and numbers
+    catalog: str  # folder under translations/
+    html_lang: str  # <html lang> and hreflang
+    autonym: str  # the language's own name, for the switcher
+    direction: str = "ltr"
+
+
+LOCALES: dict[str, LocaleInfo] = {
+    info.code: info
+    for info in (
+        LocaleInfo("ja", "ja", "ja", "ja", "日本語"),
+        LocaleInfo("ja-easy", "ja", "ja_EASY", "ja", "やさしい にほんご"),
+        LocaleInfo("en", "en", "en", "en", "English"),
+        LocaleInfo("zh-Hans", "zh_Hans", "zh_Hans", "zh-Hans", "简体中文"),
+        LocaleInfo("zh-Hant", "zh_Hant", "zh_Hant", "zh-Hant", "繁體中文"),
+        LocaleInfo("ko", "ko", "ko", "ko", "한국어"),
+        LocaleInfo("vi", "vi", "vi", "vi", "Tiếng Việt"),
+        LocaleInfo("ne", "ne", "ne", "ne", "नेपाली"),
+        LocaleInfo("my", "my", "my", "my", "မြန်မာဘာသာ"),
+    )
+}
+LOCALE_CODES: tuple[str, ...] = tuple(LOCALES)
+
+# Browser tags Babel would not match on its own (zh-TW, my-MM...) mapped explicitly.
+_TRADITIONAL_CHINESE_REGIONS = {"tw", "hk", "mo"}
+
+
+def locale_for_tag(tag: str) -> str | None:
+    """Map one BCP 47 tag from Accept-Language (or a cookie) to one of our locales."""
+    tag = tag.strip().replace("_", "-")
+    for code in LOCALE_CODES:  # exact codes first, case-insensitively
+        if tag.lower() == code.lower():
+            return code
+    parts = tag.lower().split("-")
+    primary = parts[0]
+    if primary == "zh":
+        rest = set(parts[1:])
+        if "hant" in rest or rest & _TRADITIONAL_CHINESE_REGIONS:
+            return "zh-Hant"
+        return "zh-Hans"
+    if primary in {"ja", "en", "ko", "vi", "ne", "my"}:
+        return primary
+    return None
+
+
+def negotiate_locale(accept_language: str | None, cookie: str | None = None) -> str:
+    """Pick the reader's locale: the language cookie, else Accept-Language order, else ja."""
+    if cookie and cookie in LOCALES:
+        return cookie
+    weighted: list[tuple[float, int, str]] = []
+    for index, item in enumerate((accept_language or "").split(",")):
+        if not item.strip():
+            continue
+        tag, _, params = item.partition(";")
+        quality = 1.0
+        params = params.strip()
+        if params.startswith("q="):
+            try:
+                quality = float(params[2:])
+            except ValueError:
+                quality = 0.0
+        if quality > 0:
+            weighted.append((-quality, index, tag))
+    for _, _, tag in sorted(weighted):
+        code = locale_for_tag(tag)
+        if code:
+            return code
+    return DEFAULT_LOCALE
+
+
+def content_fallbacks(locale: str) -> list[str]:
+    """Locales to try, in order, for content missing in the reader's language.
+
+    A reader whose language is missing gets easy Japanese before plain Japanese: it is
+    the version most foreign residents can read, and it is written for them.
+    """
+    chain = [locale]
+    for code in ("ja-easy", "ja"):
+        if code not in chain:
+            chain.append(code)
+    return chain
+
+
+def localized(names: dict[str, str] | None, locale: str) -> str:
+    """Choose a translated name from a {locale: text} mapping: the reader's, else en, else ja."""
+    if not names:
+        return ""
+    for code in (locale, "en" if locale not in ("ja", "ja-easy") else "ja", "ja", "en"):
+        if names.get(code):
+            return names[code]
+    return next(iter(names.values()))
+
+
+def current_locale() -> str:
+    """The locale of the request being served (set from the URL), else the default."""
+    if has_request_context():
+        return getattr(g, "lang", None) or DEFAULT_LOCALE
+    return DEFAULT_LOCALE
+
+
+class CatalogDomain(Domain):
+    """Reads UI strings from the catalog folder of our locale, so ja-easy gets its own.
+
+    flask-babel would look catalogs up by Babel locale, which for ja-easy is plain ja.
+    Catalogs are loaded once per process and kept.
+    """
+
+    def __init__(self):
+        super().__init__()
+        self._catalogs: dict[tuple[str, str], support.NullTranslations] = {}
+
+    def get_translations(self):
+        if not has_app_context():
+            return support.NullTranslations()
+        key = (current_app.config["TRANSLATIONS_DIR"], current_locale())
+        cached = self._catalogs.get(key)
+        if cached is None:
+            cached = self._catalogs[key] = self._load(Path(key[0]), key[1])
+        return cached
+
+    def clear(self) -> None:
+        """Forget loaded catalogs (after `make translations` in a running process)."""
+        self._catalogs.clear()
+
+    def _load(self, directory: Path, code: str) -> support.NullTranslations:
+        catalogs = [LOCALES[code].catalog]
+        if code == "ja-easy":
+            catalogs.append(LOCALES["ja"].catalog)  # an easy string not written yet reads as plain ja
+        translations: support.NullTranslations | None = None
+        for catalog in catalogs:
+            mo_file = directory / catalog / "LC_MESSAGES" / "messages.mo"
+            if not mo_file.exists():
+                continue
+            with mo_file.open("rb") as handle:
+                loaded = support.Translations(handle)
+            if translations is None:
+                translations = loaded
+            else:
+                translations.add_fallback(loaded)
+        return translations or support.NullTranslations()
+
+
+class LocaleBabel(Babel):
+    """flask-babel with our catalog domain as the default domain."""
+
+    _domain = CatalogDomain()
+
+    @property
+    def domain_instance(self):
+        return self._domain
+
+
+def _babel_locale() -> str:
+    return LOCALES[current_locale()].babel
+
+
+babel = LocaleBabel()
+
+
+def init_app(app) -> None:
+    babel.init_app(
+        app,
+        default_locale=DEFAULT_LOCALE,
+        default_timezone="Asia/Tokyo",
+        locale_selector=_babel_locale,
+    )
+
+
+def request_locale_from_headers() -> str:
+    return negotiate_locale(request.headers.get("Accept-Language"), request.cookies.get("lang"))

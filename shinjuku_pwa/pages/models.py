@@ -1,0 +1,92 @@
+"""Topics, owning sections and resident information pages, as imported from content/."""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+class Category(db.Model):
+    __tablename__ = "categories"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    icon: Mapped[str] = mapped_column(String(64), default="")
+    names: Mapped[dict] = mapped_column(JSON, default=dict)  # {locale: name}
+    # A category dropped from categories.yaml is kept (old rows may point at it) but not listed.
+    listed: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Department(db.Model):
+    """The ward section that owns content, with its contact, defined once in content/departments/."""
+
+    __tablename__ = "departments"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    names: Mapped[dict] = mapped_column(JSON, default=dict)
+    phone: Mapped[str | None] = mapped_column(String(32))
+    email: Mapped[str | None] = mapped_column(String(254))
+    location: Mapped[dict] = mapped_column(JSON, default=dict)
+    source: Mapped[str] = mapped_column(String(500), default="")
+    reviewed: Mapped[dt.date | None] = mapped_column(Date)
+    content_hash: Mapped[str] = mapped_column(String(64), default="")
+    listed: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Page(db.Model):
+    """A topic page; its text lives in one PageTranslation per locale."""
+
+    __tablename__ = "pages"
+
+    slug: Mapped[str] = mapped_column(String(100), primary_key=True)
+    category_id: Mapped[str] = mapped_column(ForeignKey("categories.id"))
+    department_id: Mapped[str] = mapped_column(ForeignKey("departments.id"))
+    related: Mapped[list] = mapped_column(JSON, default=list)  # slugs, in author order
+    published: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    category: Mapped[Category] = relationship(lazy="joined")
+    department: Mapped[Department] = relationship(lazy="joined")
+    translations: Mapped[list[PageTranslation]] = relationship(
+        back_populates="page", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+
+class PageTranslation(db.Model):
+    __tablename__ = "page_translations"
+    __table_args__ = (UniqueConstraint("page_slug", "locale", name="uq_page_translation_locale"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    page_slug: Mapped[str] = mapped_column(ForeignKey("pages.slug", ondelete="CASCADE"), index=True)
+    locale: Mapped[str] = mapped_column(String(16))
+    title: Mapped[str] = mapped_column(String(300))
+    summary: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text)  # rendered and sanitised at import
+    source: Mapped[str] = mapped_column(String(500))
+    reviewed: Mapped[dt.date] = mapped_column(Date)
+    translation: Mapped[str] = mapped_column(String(16))  # original | human | machine
+    tags: Mapped[list] = mapped_column(JSON, default=list)
+    content_hash: Mapped[str] = mapped_column(String(64))  # of the source file, to skip unchanged ones
+    published: Mapped[bool] = mapped_column(Boolean, default=True)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    page: Mapped[Page] = relationship(back_populates="translations")
+
+
+class PageFeedback(db.Model):
+    """One "was this helpful?" answer. Deliberately nothing about the person: no IP, no time of day."""
+
+    __tablename__ = "page_feedback"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    page_slug: Mapped[str] = mapped_column(ForeignKey("pages.slug", ondelete="CASCADE"), index=True)
+    locale: Mapped[str] = mapped_column(String(16))
+    helpful: Mapped[bool] = mapped_column(Boolean)
+    created_on: Mapped[dt.date] = mapped_column(Date)

@@ -1,0 +1,79 @@
+"""Resident-facing HTML: home, topic listings, pages, feedback."""
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, abort, g, make_response, redirect, render_template, request, url_for
+from marshmallow import ValidationError
+
+from ..i18n import LOCALES, request_locale_from_headers
+from . import queries
+from .schemas import FeedbackArgs
+
+bp = Blueprint("pages", __name__)
+
+TOKYO = ZoneInfo("Asia/Tokyo")
+# What a person needs first in an emergency, and first after arriving in Shinjuku.
+EMERGENCY_SLUGS = ["evacuation-sites", "disaster-information", "branch-offices", "multilingual-consultation"]
+NEWCOMER_SLUGS = ["moving-in", "residence-card", "national-health-insurance", "national-pension", "garbage-sorting"]
+
+
+@bp.route("/")
+def root():
+    """Send the reader to their language: the cookie, else Accept-Language, else Japanese."""
+    response = redirect(url_for("pages.home", lang=request_locale_from_headers()), code=302)
+    response.vary.add("Accept-Language")
+    response.vary.add("Cookie")
+    return response
+
+
+@bp.route("/<locale:lang>/")
+def home(lang: str):
+    """Home: emergency box, topics, first steps for newcomers."""
+    counts = queries.count_pages_by_category()
+    return render_template(
+        "pages/home.html",
+        categories=[c for c in queries.list_categories() if counts.get(c.id)],
+        counts=counts,
+        emergency=queries.get_pages_by_slugs(EMERGENCY_SLUGS, lang),
+        newcomer=queries.get_pages_by_slugs(NEWCOMER_SLUGS, lang),
+    )
+
+
+@bp.route("/<locale:lang>/topics/<category_id>")
+def category(lang: str, category_id: str):
+    """All pages of one topic."""
+    found = queries.get_category(category_id)
+    items, _total = queries.list_pages(lang, category=found.id, per_page=1000)
+    return render_template("pages/category.html", category=found, items=items)
+
+
+@bp.route("/<locale:lang>/pages/<slug>")
+def page(lang: str, slug: str):
+    """One information page, in the reader's language or the nearest one we have."""
+    shown = queries.get_page(slug, lang)
+    related = queries.get_pages_by_slugs(shown.page.related, lang)
+    response = make_response(render_template("pages/page.html", item=shown, related=related))
+    response.last_modified = shown.page.updated_at
+    return response
+
+
+@bp.route("/<locale:lang>/pages/<slug>/feedback", methods=["POST"])
+def feedback(lang: str, slug: str):
+    """Store a "was this helpful?" answer: page, language and day only."""
+    try:
+        answer = FeedbackArgs().load(request.form)
+    except ValidationError:
+        abort(422)
+    queries.record_feedback(slug, lang, answer["helpful"] == "yes", dt.datetime.now(TOKYO).date())
+    return redirect(url_for("pages.page", lang=lang, slug=slug, thanks=1) + "#feedback", code=303)
+
+
+@bp.after_app_request
+def remember_language(response):
+    """Remember the language a reader last used, so / brings them back to it."""
+    lang = getattr(g, "lang", None)
+    if lang in LOCALES and request.cookies.get("lang") != lang and response.mimetype == "text/html":
+        response.set_cookie("lang", lang, max_age=365 * 24 * 3600, samesite="Lax", secure=request.is_secure)
+    return response

@@ -1,0 +1,52 @@
+"""Helpers every template can use: hashed asset URLs, locale facts, dates in the reader's style."""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import g, request, url_for
+from flask_babel import format_date
+
+from .assets import asset_url
+from .i18n import LOCALES, current_locale, localized
+
+
+def url_in_locale(code: str) -> str:
+    """The current page in another language (the switcher and hreflang links)."""
+    if request.endpoint and request.view_args is not None and "lang" in request.view_args:
+        args = dict(request.view_args, lang=code)
+        args.update({k: v for k, v in request.args.items() if k not in args})
+        return url_for(request.endpoint, **args)
+    return url_for("pages.home", lang=code)
+
+
+def html_lang() -> str:
+    return LOCALES[current_locale()].html_lang
+
+
+def iso_date(value: dt.date | dt.datetime | None) -> str:
+    return value.isoformat() if value else ""
+
+
+def tel_href(phone: str) -> str:
+    """03-5273-3601 -> +81352733601, the form every phone dials from a tap."""
+    digits = "".join(ch for ch in phone if ch.isdigit())
+    return "+81" + digits[1:] if digits.startswith("0") else digits
+
+
+def init_templating(app) -> None:
+    app.jinja_env.globals.update(
+        asset_url=asset_url,
+        LOCALES=LOCALES,
+        url_in_locale=url_in_locale,
+        html_lang=html_lang,
+        current_locale=current_locale,
+        localized=localized,
+    )
+    app.jinja_env.filters.update(tel_href=tel_href, iso_date=iso_date, local_date=lambda d: format_date(d, "long") if d else "")
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    @app.context_processor
+    def locale_context():
+        code = getattr(g, "lang", None) or current_locale()
+        return {"lang": code, "dir": LOCALES[code].direction}

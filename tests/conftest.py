@@ -1,0 +1,111 @@
+"""Fixtures: apps on a real, migrated database (SQLite by default, PostgreSQL via DATABASE_URL).
+
+On PostgreSQL every app gets its own schema, so tests never see each other's rows and
+can run in parallel; the schema is dropped afterwards.
+"""
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from flask_migrate import upgrade
+
+from shinjuku_pwa import create_app
+from shinjuku_pwa.config import PROJECT_ROOT
+from shinjuku_pwa.content.importer import import_content
+from shinjuku_pwa.extensions import db
+
+DATABASE_URL = os.environ.get("DATABASE_URL", "")
+ON_POSTGRES = DATABASE_URL.startswith("postgres")
+MIGRATIONS = str(PROJECT_ROOT / "migrations")
+BUNDLED_CONTENT = PROJECT_ROOT / "content"
+
+
+def _postgres_url() -> str:
+    url = DATABASE_URL
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            url = "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+class AppFactory:
+    """Builds migrated apps on fresh databases and removes them afterwards."""
+
+    def __init__(self, base: Path):
+        self.base = base
+        self.schemas: list[str] = []
+        self.apps: list = []
+
+    def __call__(self, content_dir: Path | None = None, **config) -> "Flask":  # noqa: F821
+        folder = self.base / uuid.uuid4().hex[:8]
+        folder.mkdir(parents=True)
+        settings = {
+            "TESTING": True,
+            "INSTANCE_PATH": str(folder / "instance"),
+            "SECRET_KEY": "test-secret-key",
+            "CONTENT_DIR": str(content_dir or BUNDLED_CONTENT),
+        }
+        if ON_POSTGRES:
+            schema = "test_" + uuid.uuid4().hex[:12]
+            engine = sa.create_engine(_postgres_url())
+            with engine.begin() as connection:
+                connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+            engine.dispose()
+            self.schemas.append(schema)
+            settings["SQLALCHEMY_DATABASE_URI"] = _postgres_url()
+            settings["SQLALCHEMY_ENGINE_OPTIONS"] = {
+                "pool_pre_ping": True,
+                "connect_args": {"options": f"-csearch_path={schema}"},
+            }
+        else:
+            settings["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{folder / 'test.sqlite3'}"
+        settings.update(config)
+        app = create_app(settings)
+        with app.app_context():
+            upgrade(directory=MIGRATIONS)
+        self.apps.append(app)
+        return app
+
+    def close(self) -> None:
+        for app in self.apps:
+            with app.app_context():
+                db.engine.dispose()
+        if self.schemas:
+            engine = sa.create_engine(_postgres_url())
+            with engine.begin() as connection:
+                for schema in self.schemas:
+                    connection.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+            engine.dispose()
+
+
+@pytest.fixture
+def make_app(tmp_path):
+    factory = AppFactory(tmp_path)
+    yield factory
+    factory.close()
+
+
+@pytest.fixture
+def app(make_app):
+    """A migrated app with an empty database."""
+    return make_app()
+
+
+@pytest.fixture(scope="session")
+def content_app(tmp_path_factory):
+    """One app with the bundled content imported, shared by read-only tests."""
+    factory = AppFactory(tmp_path_factory.mktemp("content-app"))
+    app = factory()
+    with app.app_context():
+        import_content(BUNDLED_CONTENT)
+    yield app
+    factory.close()
+
+
+@pytest.fixture
+def client(content_app):
+    return content_app.test_client()

@@ -1,0 +1,3 @@
+from shinjuku_pwa import create_app
+
+app = create_app()
