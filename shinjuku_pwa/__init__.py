@@ -6,7 +6,7 @@ from pathlib import Path
 from flask import Flask, g, request
 from werkzeug.routing import BaseConverter
 
-from . import errors, i18n, security
+from . import errors, http_caching, i18n, security
 from .api import init_api
 from .assets import bp as assets_bp
 from .config import PROJECT_ROOT, from_environment
@@ -42,6 +42,7 @@ def create_app(config: dict | None = None) -> Flask:
     compress.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
+    http_caching.init_app(app)
     errors.init_app(app)
 
     @app.url_value_preprocessor

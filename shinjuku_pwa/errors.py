@@ -18,8 +18,27 @@ class NotFound(DomainError):
     status = 404
 
 
+def _plain_messages(messages):
+    """Validation messages may be lazy (translated) strings: make them JSON-ready text."""
+    if isinstance(messages, dict):
+        return {str(key): _plain_messages(value) for key, value in messages.items()}
+    if isinstance(messages, (list, tuple)):
+        return [_plain_messages(item) for item in messages]
+    return str(messages)
+
+
 def _wants_json() -> bool:
     return request.path.startswith("/api/")
+
+
+def locale_of_request() -> str:
+    """The reader's language for a request without a locale in its route (API calls, unknown URLs)."""
+    first = request.path.strip("/").split("/", 1)[0]
+    if first in LOCALES:
+        return first
+    if request.path.startswith("/api/") and request.args.get("lang") in LOCALES:
+        return request.args["lang"]
+    return request_locale_from_headers()
 
 
 def _ensure_locale() -> None:
@@ -27,8 +46,7 @@ def _ensure_locale() -> None:
     # when it is one of ours, else the reader's preferences, so the page is in their language.
     if getattr(g, "lang", None):
         return
-    first = request.path.strip("/").split("/", 1)[0]
-    g.lang = first if first in LOCALES else request_locale_from_headers()
+    g.lang = locale_of_request()
 
 
 def _message_for(status: int) -> str:
@@ -60,7 +78,7 @@ def handle_http_exception(exc: HTTPException):
     errors = None
     data = getattr(exc, "data", None)
     if isinstance(data, dict) and "messages" in data:
-        errors = data["messages"]  # webargs/flask-smorest validation messages
+        errors = _plain_messages(data["messages"])  # webargs/flask-smorest validation messages
     if exc.code is None:
         return exc
     response = error_response(exc.code, errors)

@@ -9,12 +9,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 
 from ..extensions import db
 from ..pages.models import Category, Department, Page, PageTranslation, utcnow
-from .loader import ContentBundle, load_content
+from .loader import ContentBundle, ContentInvalid, load_content
 
 
 @dataclass
@@ -29,26 +30,56 @@ class ImportReport:
         return bool(self.added or self.updated or self.unpublished)
 
 
-# Hooks run inside the import transaction after rows are written (the search index listens here).
-after_import: list[Callable[[ImportReport], None]] = []
+@dataclass(frozen=True)
+class ContentSection:
+    """One kind of content under content/: how to read it and how to write it.
+
+    `load(root, loaded)` validates files without touching the database and raises
+    ContentInvalid; `loaded` holds the bundles of the sections before it (procedures
+    check their departments against the pages section's). `apply(bundle, report)`
+    writes rows; it runs inside the single import transaction.
+    """
+
+    name: str
+    load: Callable[[Path, dict[str, Any]], Any]
+    apply: Callable[[Any, "ImportReport"], None]
+
+
+def _pages_section() -> ContentSection:
+    return ContentSection("pages", lambda root, loaded: load_content(root), lambda bundle, report: apply_bundle(bundle, report))
+
+
+def content_sections() -> list[ContentSection]:
+    """Every kind of content, in dependency order (pages define departments others refer to)."""
+    return [_pages_section()]
 
 
 def import_content(root: Path) -> ImportReport:
-    """Validate content/ and apply it; on any invalid file raise ContentInvalid and write nothing."""
-    bundle = load_content(root)
+    """Validate all of content/ and apply it in one transaction; any invalid file writes nothing."""
+    root = Path(root)
+    loaded: dict[str, Any] = {}
+    errors = []
+    sections = content_sections()
+    for section in sections:
+        try:
+            loaded[section.name] = section.load(root, loaded)
+        except ContentInvalid as exc:
+            errors.extend(exc.errors)
+            loaded[section.name] = None
+    if errors:
+        raise ContentInvalid(errors)
+    report = ImportReport()
     try:
-        report = apply_bundle(bundle)
+        for section in sections:
+            section.apply(loaded[section.name], report)
         db.session.commit()
     except Exception:
         db.session.rollback()
         raise
-    for hook in after_import:
-        hook(report)
     return report
 
 
-def apply_bundle(bundle: ContentBundle) -> ImportReport:
-    report = ImportReport()
+def apply_bundle(bundle: ContentBundle, report: ImportReport) -> ImportReport:
     _apply_categories(bundle, report)
     _apply_departments(bundle, report)
     db.session.flush()
