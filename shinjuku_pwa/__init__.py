@@ -13,6 +13,7 @@ from .config import PROJECT_ROOT, from_environment
 from .content.cli import content_cli
 from .extensions import compress, db, migrate
 from .pages.routes import bp as pages_bp
+from .pwa.routes import bp as pwa_bp
 from .templating import init_templating
 
 
@@ -32,7 +33,6 @@ def create_app(config: dict | None = None) -> Flask:
         static_folder=None,  # served by assets.py under hashed names
     )
     app.config.update(settings)
-    app.config.setdefault("STATIC_DIR", str(PROJECT_ROOT / "static"))
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.url_map.converters["locale"] = LocaleConverter
     app.url_map.strict_slashes = False
@@ -58,6 +58,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     app.register_blueprint(assets_bp)
     app.register_blueprint(pages_bp)
+    app.register_blueprint(pwa_bp)
     init_api(app)
     app.cli.add_command(content_cli)
     init_templating(app)

@@ -7,13 +7,14 @@ from marshmallow import RAISE, Schema, fields, validate
 from .i18n import LOCALE_CODES
 
 # marshmallow's own messages are English; these are the ones a stranger's bad input meets,
-# wrapped so the 422 answer is in the reader's language.
+# wrapped so the 422 answer is in the reader's language. Formatting placeholders are not used:
+# lazy strings are only formatted by marshmallow when they are plain str.
 _FIELD_MESSAGES = {
     "required": lazy_gettext("This field is required."),
     "null": lazy_gettext("This field may not be empty."),
     "validator_failed": lazy_gettext("This value is not valid."),
 }
-_TYPE_MESSAGES = {
+_TYPE_MESSAGES = {  # most specific classes first
     fields.String: lazy_gettext("Not a valid text."),
     fields.Integer: lazy_gettext("Not a valid whole number."),
     fields.Boolean: lazy_gettext("Not a valid yes/no value."),
@@ -21,16 +22,7 @@ _TYPE_MESSAGES = {
     fields.DateTime: lazy_gettext("Not a valid date and time."),
     fields.List: lazy_gettext("Not a valid list."),
     fields.Dict: lazy_gettext("Not a valid object."),
-    fields.Url: lazy_gettext("Not a valid URL."),
-    fields.Email: lazy_gettext("Not a valid email address."),
 }
-
-
-def translate_marshmallow_messages() -> None:
-    """Install translated default messages on marshmallow's field classes (once, at start-up)."""
-    fields.Field.default_error_messages.update(_FIELD_MESSAGES)
-    for field_class, message in _TYPE_MESSAGES.items():
-        field_class.default_error_messages = {**field_class.default_error_messages, "invalid": message}
 
 
 class ApiSchema(Schema):
@@ -43,6 +35,16 @@ class ApiSchema(Schema):
         "unknown": lazy_gettext("Unknown field."),
         "type": lazy_gettext("Invalid input type."),
     }
+
+    def on_bind_field(self, field_name, field_obj):
+        # Fields are copied per schema instance, so this changes only API input, never the
+        # English messages content authors see from the importer.
+        messages = {**field_obj.error_messages, **_FIELD_MESSAGES}
+        for field_class, message in _TYPE_MESSAGES.items():
+            if isinstance(field_obj, field_class):
+                messages["invalid"] = message
+                break
+        field_obj.error_messages = messages
 
 
 def LangField(**kwargs) -> fields.String:  # noqa: N802 - reads like a field class

@@ -6,10 +6,11 @@ does, so a deploy never leaves a reader with an old stylesheet.
 from __future__ import annotations
 
 import hashlib
+import mimetypes
 import re
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, send_from_directory, url_for
+from flask import Blueprint, abort, current_app, request, url_for
 
 bp = Blueprint("assets", __name__)
 
@@ -44,19 +45,33 @@ def asset_hashes() -> dict[str, str]:
     return dict(_hashes())
 
 
+def _file_response(filename: str, etag: str):
+    # Static files are small: answer from bytes, so compression never holds a file open.
+    data = (Path(current_app.config["STATIC_DIR"]) / filename).read_bytes()
+    mimetype = mimetypes.guess_type(filename)[0] or "application/octet-stream"
+    if mimetype == "text/javascript" or filename.endswith(".js"):
+        mimetype = "text/javascript"
+    response = current_app.response_class(data, mimetype=mimetype)
+    response.set_etag(etag)
+    return response
+
+
 @bp.route("/static/<path:filename>")
 def static_file(filename: str):
     """Serve a static file; hashed names are immutable, plain names revalidate."""
+    hashes = _hashes()
     match = _HASHED_NAME.match(Path(filename).name)
-    directory = current_app.config["STATIC_DIR"]
     if match:
         plain = str(Path(filename).with_name(match["stem"] + match["suffix"]))
-        if _hashes().get(plain) != match["hash"]:
+        if hashes.get(plain) != match["hash"]:
             abort(404)
-        response = send_from_directory(directory, plain, max_age=ONE_YEAR)
-        response.cache_control.immutable = True
+        response = _file_response(plain, match["hash"])
+        response.cache_control.max_age = ONE_YEAR
         response.cache_control.public = True
-        return response
-    if filename not in _hashes():
+        response.cache_control.immutable = True
+    elif filename in hashes:
+        response = _file_response(filename, hashes[filename])
+        response.cache_control.no_cache = True
+    else:
         abort(404)
-    return send_from_directory(directory, filename, max_age=0)
+    return response.make_conditional(request)

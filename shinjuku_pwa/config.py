@@ -55,6 +55,8 @@ def from_environment() -> dict:
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         # Where `content import` reads from when no --path is given.
         "CONTENT_DIR": os.environ.get("CONTENT_DIR", str(PROJECT_ROOT / "content")),
+        # Static files (served under content-hashed names).
+        "STATIC_DIR": os.environ.get("STATIC_DIR", str(PROJECT_ROOT / "static")),
         # Compiled message catalogs live beside their .po sources.
         "TRANSLATIONS_DIR": os.environ.get("TRANSLATIONS_DIR", str(PROJECT_ROOT / "translations")),
         # Request bodies larger than this are refused with 413.

@@ -4,7 +4,6 @@ from __future__ import annotations
 from flask import g, request
 from flask_smorest import Api
 
-from ..api_fields import translate_marshmallow_messages
 from ..errors import locale_of_request
 from ..pages.api import blp as pages_api
 
@@ -23,7 +22,6 @@ def _set_api_locale() -> None:
 
 
 def init_api(app) -> JsonApi:
-    translate_marshmallow_messages()
     app.before_request(_set_api_locale)
     api = JsonApi(app, spec_kwargs={"info": {"description": "Shinjuku City resident information, in nine languages."}})
     api.register_blueprint(pages_api)

@@ -12,6 +12,10 @@ from ..i18n import content_fallbacks
 from .models import Category, Page, PageFeedback, PageTranslation
 
 
+# What a person needs first in a disaster; the home page shows them and the offline app keeps them.
+EMERGENCY_SLUGS = ("evacuation-sites", "disaster-information", "branch-offices", "multilingual-consultation")
+
+
 class PageNotFound(NotFound):
     pass
 

@@ -14,8 +14,7 @@ from .schemas import FeedbackArgs
 bp = Blueprint("pages", __name__)
 
 TOKYO = ZoneInfo("Asia/Tokyo")
-# What a person needs first in an emergency, and first after arriving in Shinjuku.
-EMERGENCY_SLUGS = ["evacuation-sites", "disaster-information", "branch-offices", "multilingual-consultation"]
+# What a person needs first after arriving in Shinjuku.
 NEWCOMER_SLUGS = ["moving-in", "residence-card", "national-health-insurance", "national-pension", "garbage-sorting"]
 
 
@@ -36,7 +35,7 @@ def home(lang: str):
         "pages/home.html",
         categories=[c for c in queries.list_categories() if counts.get(c.id)],
         counts=counts,
-        emergency=queries.get_pages_by_slugs(EMERGENCY_SLUGS, lang),
+        emergency=queries.get_pages_by_slugs(list(queries.EMERGENCY_SLUGS), lang),
         newcomer=queries.get_pages_by_slugs(NEWCOMER_SLUGS, lang),
     )
 

@@ -1,0 +1,97 @@
+"""The pages API against its OpenAPI schemas, its fallbacks and its refusals."""
+from __future__ import annotations
+
+import pytest
+
+from shinjuku_pwa.i18n import LOCALE_CODES
+from shinjuku_pwa.pages.schemas import PageListSchema, PageSchema
+
+
+def _validate(schema, payload: dict) -> None:
+    """Every field the documented schema declares is present, and nothing else."""
+    assert set(payload) == set(schema.fields)
+    for name, field in schema.fields.items():
+        nested = getattr(getattr(field, "inner", None), "schema", None)
+        if nested is not None:
+            for item in payload[name]:
+                _validate(nested, item)
+
+
+def test_categories_are_listed_with_translated_names(client):
+    response = client.get("/api/v1/categories?lang=ko")
+    assert response.status_code == 200
+    items = response.get_json()
+    assert {"moving", "garbage", "disaster"} <= {c["id"] for c in items}
+    moving = next(c for c in items if c["id"] == "moving")
+    assert moving["name"] == "이사・주소" and moving["page_count"] >= 3 and moving["url"] == "/ko/topics/moving"
+
+
+def test_pages_are_paginated(client):
+    first = client.get("/api/v1/pages?lang=en&per_page=10&page=1").get_json()
+    second = client.get("/api/v1/pages?lang=en&per_page=10&page=2").get_json()
+    assert set(first) == {"items", "total", "page", "per_page"}
+    assert first["total"] >= 45 and len(first["items"]) == 10 and first["page"] == 1
+    assert not {i["slug"] for i in first["items"]} & {i["slug"] for i in second["items"]}
+    _validate(PageListSchema(), first)
+
+
+def test_pages_filter_by_category(client):
+    body = client.get("/api/v1/pages?lang=ja&category=garbage&per_page=100").get_json()
+    assert body["total"] >= 4
+    assert {i["category"] for i in body["items"]} == {"garbage"}
+
+
+def test_a_page_in_the_readers_language_is_not_a_fallback(client):
+    body = client.get("/api/v1/pages/moving-in?lang=vi").get_json()
+    assert (body["lang"], body["requested_lang"], body["fallback"]) == ("vi", "vi", False)
+    assert body["translation"] == "machine"
+    _validate(PageSchema(), body)
+    assert body["department"]["name_ja"]
+    assert body["source"].startswith("https://")
+
+
+def test_a_missing_translation_serves_easy_japanese_and_says_so(client):
+    pages = client.get("/api/v1/pages?lang=ne&per_page=100").get_json()["items"]
+    slug = next(p["slug"] for p in pages if p["fallback"])
+    body = client.get(f"/api/v1/pages/{slug}?lang=ne").get_json()
+    assert body["requested_lang"] == "ne" and body["fallback"] is True
+    assert body["lang"] in ("ja-easy", "ja")
+
+
+@pytest.mark.parametrize("lang", LOCALE_CODES)
+def test_every_locale_is_accepted(client, lang):
+    assert client.get(f"/api/v1/pages/moving-in?lang={lang}").status_code == 200
+
+
+def test_an_unknown_slug_is_a_json_404(client):
+    response = client.get("/api/v1/pages/no-such-page?lang=en")
+    assert response.status_code == 404
+    assert response.get_json()["code"] == 404
+
+
+@pytest.mark.parametrize(
+    "query, field",
+    [("lang=fr", "lang"), ("page=0", "page"), ("per_page=500", "per_page"), ("page=abc", "page")],
+)
+def test_bad_parameters_are_a_422_naming_the_field(client, query, field):
+    response = client.get(f"/api/v1/pages?{query}")
+    assert response.status_code == 422
+    assert field in response.get_json()["errors"]["query"]
+
+
+def test_validation_messages_follow_the_readers_language(client):
+    english = client.get("/api/v1/pages?page=abc", headers={"Accept-Language": "en"}).get_json()
+    japanese = client.get("/api/v1/pages?page=abc", headers={"Accept-Language": "ja"}).get_json()
+    assert english["errors"]["query"]["page"] != japanese["errors"]["query"]["page"]
+    assert english["message"] != japanese["message"]
+
+
+def test_an_unknown_category_is_a_404(client):
+    assert client.get("/api/v1/pages?category=shopping").status_code == 404
+
+
+def test_the_openapi_document_describes_every_endpoint(client):
+    spec = client.get("/api/v1/openapi.json").get_json()
+    assert spec["openapi"].startswith("3.")
+    for path in ("/api/v1/categories", "/api/v1/pages", "/api/v1/pages/{slug}"):
+        assert path in spec["paths"]

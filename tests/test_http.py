@@ -1,0 +1,68 @@
+"""Compression, caching and security headers: the cheap-phone-on-a-train concerns."""
+from __future__ import annotations
+
+import gzip
+import re
+
+import brotli
+import pytest
+
+
+def _asset(client, pattern: str) -> str:
+    return re.search(pattern, client.get("/en/").get_data(as_text=True)).group(0)
+
+
+def test_html_is_compressed_with_brotli_or_gzip(client):
+    br = client.get("/en/", headers={"Accept-Encoding": "br"})
+    gz = client.get("/en/", headers={"Accept-Encoding": "gzip"})
+    plain = client.get("/en/", headers={"Accept-Encoding": "identity"})
+    assert br.headers["Content-Encoding"] == "br" and gz.headers["Content-Encoding"] == "gzip"
+    assert brotli.decompress(br.data) == gzip.decompress(gz.data) == plain.data
+
+
+def test_a_revisit_with_the_etag_gets_304(client):
+    first = client.get("/en/pages/moving-in", headers={"Accept-Encoding": "br"})
+    again = client.get("/en/pages/moving-in", headers={"Accept-Encoding": "br", "If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304 and again.data == b""
+    assert first.headers["Last-Modified"]
+    since = client.get("/en/pages/moving-in", headers={"If-Modified-Since": first.headers["Last-Modified"]})
+    assert since.status_code == 304
+
+
+def test_static_files_have_hashed_names_and_long_cache_headers(client):
+    url = _asset(client, r"/static/css/app\.[0-9a-f]{10}\.css")
+    with client.get(url) as response:
+        assert response.status_code == 200
+        assert "max-age=31536000" in response.headers["Cache-Control"] and "immutable" in response.headers["Cache-Control"]
+    stale = re.sub(r"\.[0-9a-f]{10}\.", ".0000000000.", url)
+    assert client.get(stale).status_code == 404
+
+
+@pytest.mark.parametrize("url", ["/en/", "/api/v1/pages", "/static/css/app.css", "/en/pages/no-such-page"])
+def test_security_headers_are_on_html_json_static_and_error_responses(client, url):
+    with client.get(url) as response:
+        headers = response.headers
+    csp = headers["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in csp and "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert "Permissions-Policy" in headers
+
+
+def test_hsts_only_over_https(client):
+    assert "Strict-Transport-Security" not in client.get("/en/").headers
+    assert "Strict-Transport-Security" in client.get("/en/", base_url="https://localhost").headers
+
+
+def test_the_home_page_fits_the_30_kb_budget(client):
+    home = client.get("/ja/", headers={"Accept-Encoding": "br"})
+    total = len(home.data)
+    for asset in re.findall(r'(?:href|src)="(/static/[^"]+\.(?:css|js))"', brotli.decompress(home.data).decode()):
+        with client.get(asset, headers={"Accept-Encoding": "br"}) as response:
+            total += len(response.data)
+    assert total < 30 * 1024
+
+
+def test_bodies_over_one_megabyte_are_refused(client):
+    response = client.post("/en/pages/moving-in/feedback", data={"helpful": "yes" + "x" * (1024 * 1024)})
+    assert response.status_code == 413

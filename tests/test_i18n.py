@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+import pytest
+from flask import g
+from flask_babel import gettext
+
+from shinjuku_pwa.i18n import LOCALES, content_fallbacks, locale_for_tag, localized, negotiate_locale
+
+
+@pytest.mark.parametrize(
+    "tag, expected",
+    [
+        ("zh-CN", "zh-Hans"), ("zh-SG", "zh-Hans"), ("zh-Hans-CN", "zh-Hans"), ("zh", "zh-Hans"),
+        ("zh-TW", "zh-Hant"), ("zh-HK", "zh-Hant"), ("zh-Hant-TW", "zh-Hant"), ("zh-MO", "zh-Hant"),
+        ("my-MM", "my"), ("ne-NP", "ne"), ("ja-JP", "ja"), ("en-GB", "en"), ("ko-KR", "ko"), ("vi-VN", "vi"),
+        ("ja-easy", "ja-easy"), ("JA-EASY", "ja-easy"), ("fr-FR", None), ("", None),
+    ],
+)
+def test_browser_tags_map_to_our_locales(tag, expected):
+    assert locale_for_tag(tag) == expected
+
+
+def test_accept_language_is_read_in_quality_order():
+    assert negotiate_locale("fr;q=1.0, vi;q=0.5, ko;q=0.8") == "ko"
+    assert negotiate_locale("fr, de") == "ja"
+    assert negotiate_locale(None) == "ja"
+    assert negotiate_locale("en;q=0, ne") == "ne"
+    assert negotiate_locale("en;q=bogus, my") == "my"
+
+
+def test_the_language_cookie_wins_over_accept_language():
+    assert negotiate_locale("en", cookie="vi") == "vi"
+    assert negotiate_locale("en", cookie="klingon") == "en"
+
+
+def test_missing_content_falls_back_to_easy_japanese_then_japanese():
+    assert content_fallbacks("ne") == ["ne", "ja-easy", "ja"]
+    assert content_fallbacks("ja-easy") == ["ja-easy", "ja"]
+    assert content_fallbacks("ja") == ["ja", "ja-easy"]
+
+
+def test_localized_names_prefer_the_reader_then_english_then_japanese():
+    names = {"ja": "戸籍住民課", "en": "Family Register Section"}
+    assert localized(names, "ja") == "戸籍住民課"
+    assert localized(names, "ne") == "Family Register Section"
+    assert localized(names, "ja-easy") == "戸籍住民課"
+    assert localized({"ja": "戸籍住民課"}, "vi") == "戸籍住民課"
+
+
+def test_easy_japanese_is_served_as_japanese_for_html_and_dates():
+    assert LOCALES["ja-easy"].html_lang == "ja"
+    assert LOCALES["ja-easy"].babel == "ja"
+    assert LOCALES["ja-easy"].catalog == "ja_EASY"
+
+
+def test_easy_japanese_pages_show_the_easy_strings(content_app):
+    client = content_app.test_client()
+    easy = client.get("/ja-easy/").get_data(as_text=True)
+    plain = client.get("/ja/").get_data(as_text=True)
+    english = client.get("/en/").get_data(as_text=True)
+    # The skip link exists on every page: each catalog has its own wording for it.
+    with content_app.test_request_context("/ja-easy/"):
+        g.lang = "ja-easy"
+        easy_text = gettext("Skip to main content")
+        g.lang = "ja"
+        plain_text = gettext("Skip to main content")
+    assert easy_text != plain_text != "Skip to main content"
+    assert easy_text in easy and plain_text in plain and "Skip to main content" in english
+    assert easy_text not in plain
