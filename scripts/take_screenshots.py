@@ -4,6 +4,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from PIL import Image
 from playwright.sync_api import sync_playwright
 
 OUT = Path(__file__).resolve().parent.parent / "static" / "screenshots"
@@ -18,8 +19,11 @@ def main(base: str) -> None:
         for name, width, height, scale in (("home-narrow", 540, 1200, 1), ("home-wide", 1280, 800, 1)):
             page = browser.new_page(viewport={"width": width, "height": height}, device_scale_factor=scale)
             page.goto(f"{base}/ja/")
-            page.screenshot(path=str(OUT / f"{name}.png"))
+            path = OUT / f"{name}.png"
+            page.screenshot(path=str(path))
             page.close()
+            # A 256-colour palette keeps text crisp at a fraction of the size.
+            Image.open(path).convert("RGB").quantize(colors=256).save(path, optimize=True)
         browser.close()
 
 
