@@ -9,16 +9,16 @@ WORKERS ?= 2
 # translations/<folder> : Babel locale used for plural rules (ja_EASY is easy Japanese, formatted as ja)
 CATALOGS := ja:ja ja_EASY:ja en:en zh_Hans:zh_Hans zh_Hant:zh_Hant ko:ko vi:vi ne:ne my:my
 
-.PHONY: run test setup install db content compile-translations translations clean
+.PHONY: run test setup install db content keys compile-translations translations clean
 
 run: setup
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C stops)"
-	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile - --graceful-timeout 5 wsgi:app
+	HOST=$(HOST) PORT=$(PORT) WORKERS=$(WORKERS) $(BIN)/gunicorn --config gunicorn.conf.py wsgi:app
 
 test: install compile-translations
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-setup: install compile-translations db content
+setup: install compile-translations db content keys
 
 install: $(VENV)/.installed
 
@@ -33,6 +33,10 @@ db: install
 
 content: install
 	$(FLASK) content import
+
+# VAPID keys for Web Push, generated once into instance/ (unless VAPID_PRIVATE_KEY is set).
+keys: install
+	$(FLASK) push keys
 
 # Compiled catalogs are built here from the committed .po files, never committed themselves.
 compile-translations: install

@@ -6,14 +6,24 @@ from pathlib import Path
 from flask import Flask, g, request
 from werkzeug.routing import BaseConverter
 
-from . import errors, http_caching, i18n, security
+from . import database, errors, http_caching, i18n, security
+from .admin.cli import staff_cli
+from .admin.routes import bp as admin_bp
 from .api import init_api
 from .assets import bp as assets_bp
 from .config import PROJECT_ROOT, from_environment
 from .content.cli import content_cli
 from .extensions import compress, db, migrate
+from .notices.console import bp as notices_console_bp
+from .notices.routes import bp as notices_bp
 from .pages.routes import bp as pages_bp
+from .push.cli import push_cli
+from .push.routes import bp as push_bp
+from .procedures.routes import bp as procedures_bp
 from .pwa.routes import bp as pwa_bp
+from .reader_settings.routes import bp as reader_settings_bp
+from .search.cli import search_cli
+from .search.routes import bp as search_bp
 from .templating import init_templating
 
 
@@ -38,6 +48,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.url_map.strict_slashes = False
 
     db.init_app(app)
+    database.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     compress.init_app(app)
     i18n.init_app(app)
@@ -58,8 +69,18 @@ def create_app(config: dict | None = None) -> Flask:
 
     app.register_blueprint(assets_bp)
     app.register_blueprint(pages_bp)
+    app.register_blueprint(procedures_bp)
+    app.register_blueprint(search_bp)
     app.register_blueprint(pwa_bp)
+    app.register_blueprint(admin_bp)
+    app.register_blueprint(notices_bp)
+    app.register_blueprint(notices_console_bp)
+    app.register_blueprint(push_bp)
+    app.register_blueprint(reader_settings_bp)
     init_api(app)
     app.cli.add_command(content_cli)
+    app.cli.add_command(staff_cli)
+    app.cli.add_command(push_cli)
+    app.cli.add_command(search_cli)
     init_templating(app)
     return app

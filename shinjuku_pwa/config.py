@@ -74,6 +74,74 @@ def from_environment() -> dict:
         "OPENAPI_VERSION": "3.0.3",
         "OPENAPI_URL_PREFIX": "/api/v1",
         "OPENAPI_JSON_PATH": "openapi.json",
+        # Web Push. The private key comes from VAPID_PRIVATE_KEY (PEM) or is generated into instance/.
+        "VAPID_PRIVATE_KEY": os.environ.get("VAPID_PRIVATE_KEY", ""),
+        # Who push services may contact about our traffic: a mailto: or https: URL of the operator.
+        "VAPID_SUBJECT": os.environ.get("VAPID_SUBJECT", "https://www.city.shinjuku.lg.jp"),
+        # Push services we may send to: host names (https) or exact origins; comma-separated.
+        "PUSH_ENDPOINT_ALLOWLIST": os.environ.get(
+            "PUSH_ENDPOINT_ALLOWLIST",
+            "fcm.googleapis.com,updates.push.services.mozilla.com,*.push.apple.com,*.notify.windows.com",
+        ),
+        # Requests in flight per worker, and how long one may take before it is retried later.
+        "PUSH_CONCURRENCY": int(os.environ.get("PUSH_CONCURRENCY", "200")),
+        "PUSH_TIMEOUT_SECONDS": float(os.environ.get("PUSH_TIMEOUT_SECONDS", "10")),
+        # Subscribing (and renewing) from one IP address; a household behind one router stays well within it.
+        "PUSH_SUBSCRIBE_LIMIT_PER_IP": os.environ.get("PUSH_SUBSCRIBE_LIMIT_PER_IP", "30 per hour"),
+        # Deliveries one worker claims at a time (each claim is one statement).
+        "PUSH_BATCH_SIZE": int(os.environ.get("PUSH_BATCH_SIZE", "500")),
         # Shown in the page footer as where the service runs from; never a secret.
         "SITE_NAME": os.environ.get("SITE_NAME", ""),
+        **_staff_and_security_settings(),
+    }
+
+
+def _flag(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    return default if value is None else value.strip().lower() in ("1", "true", "yes", "on")
+
+
+def _staff_and_security_settings() -> dict:
+    """Sessions, CSRF, rate limits and staff sign-in (the staff console, issue 6)."""
+    # "https" when the public URL is https (behind a TLS proxy too): links, Secure cookies.
+    scheme = os.environ.get("PREFERRED_URL_SCHEME", "http")
+    redis_url = os.environ.get("REDIS_URL", "")
+    return {
+        "PREFERRED_URL_SCHEME": scheme,
+        # Reverse proxies in front of us whose X-Forwarded-For/-Proto we trust (0: none, direct
+        # traffic); audit IPs, per-IP rate limits and https detection depend on it being right.
+        "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0")),
+        # Secure session cookie when the public URL is https; a request that arrives over https
+        # gets a Secure cookie regardless (security.py).
+        "SESSION_COOKIE_SECURE": _flag("SESSION_COOKIE_SECURE", scheme == "https"),
+        # Scripts never need the session cookie.
+        "SESSION_COOKIE_HTTPONLY": True,
+        # Sent on top-level navigation from other sites (links in mail), never on their POSTs.
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        # Signed-in staff are signed out after this long without a request...
+        "STAFF_IDLE_TIMEOUT_SECONDS": int(os.environ.get("STAFF_IDLE_TIMEOUT_SECONDS", str(30 * 60))),
+        # ...and after this long in any case (a working day), so a forgotten tab does not last.
+        "STAFF_SESSION_MAX_AGE_SECONDS": int(os.environ.get("STAFF_SESSION_MAX_AGE_SECONDS", str(12 * 3600))),
+        # Argon2id cost: RFC 9106's low-memory profile (64 MiB, 3 passes); tests pass "CHEAPEST".
+        "PASSWORD_HASH_PROFILE": os.environ.get("PASSWORD_HASH_PROFILE", "RFC_9106_LOW_MEMORY"),
+        # CSRF tokens live as long as the session (the idle timeout bounds staff sessions), so a
+        # resident's saved page can still send "was this helpful?".
+        "WTF_CSRF_TIME_LIMIT": None,
+        # Every form is checked; the JSON API under /api is exempt (security.py) since it takes
+        # bearer tokens or is public and validates its own input.
+        "WTF_CSRF_ENABLED": _flag("WTF_CSRF_ENABLED", True),
+        "WTF_CSRF_CHECK_DEFAULT": False,
+        # Rate limits: in-memory per process by default; Redis shares them between processes.
+        "REDIS_URL": redis_url,
+        "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        # If Redis goes away, keep limiting in this process's memory rather than failing sign-ins.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_ENABLED": _flag("RATELIMIT_ENABLED", True),
+        # A failed sign-in stays counted for the whole window (no reset at a clock boundary).
+        "RATELIMIT_STRATEGY": "moving-window",
+        # Retry-After and X-RateLimit-* on rate-limited routes, so clients know when to come back.
+        "RATELIMIT_HEADERS_ENABLED": True,
+        # Failed sign-ins allowed per account, and per IP address (a ward office shares one), per window.
+        "STAFF_LOGIN_LIMIT_PER_ACCOUNT": os.environ.get("STAFF_LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes"),
+        "STAFF_LOGIN_LIMIT_PER_IP": os.environ.get("STAFF_LOGIN_LIMIT_PER_IP", "30 per 15 minutes"),
     }

@@ -1,7 +1,23 @@
-"""Security headers on every response, HTML, JSON and static alike."""
+"""Security for the whole app: headers on every response (HTML, JSON and static alike), oversized
+bodies refused first, CSRF on every form, rate limits, session cookies and trusted proxies."""
 from __future__ import annotations
 
-from flask import request
+from flask import abort, current_app, g, has_request_context, render_template, request, session
+from flask.sessions import SecureCookieSessionInterface
+from flask_babel import gettext as _
+from flask_limiter import Limiter, RateLimitExceeded
+from flask_limiter.util import get_remote_address
+from flask_wtf.csrf import CSRFError, CSRFProtect, generate_csrf
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from .errors import handle_http_exception, locale_of_request
+
+# Created without an app, like extensions.py; views decorate with `limiter.limit(...)`.
+csrf = CSRFProtect()
+limiter = Limiter(key_func=get_remote_address)
+
+# Staff pages and the staff API: never indexed, never stored by any cache.
+STAFF_PATH_PREFIXES = ("/admin", "/api/v1/admin")
 
 CONTENT_SECURITY_POLICY = "; ".join(
     (
@@ -23,8 +39,15 @@ CONTENT_SECURITY_POLICY = "; ".join(
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
 
 
+def is_staff_path(path: str) -> bool:
+    return any(path == prefix or path.startswith(prefix + "/") for prefix in STAFF_PATH_PREFIXES)
+
+
 def add_security_headers(response):
     headers = response.headers
+    if is_staff_path(request.path):
+        headers["X-Robots-Tag"] = "noindex, nofollow"
+        headers["Cache-Control"] = "no-store"  # replaces http_caching's no-cache: staff data stays off disks
     headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
@@ -35,5 +58,75 @@ def add_security_headers(response):
     return response
 
 
+def refuse_oversized_bodies():
+    """413 from the declared length, before anything (CSRF, rate limits, a view) reads the body."""
+    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    if limit is not None and request.content_length is not None and request.content_length > limit:
+        abort(413)
+
+
+def check_csrf():
+    """Every form POST carries a CSRF token; the JSON API under /api is exempt (bearer tokens, or
+    public endpoints that validate their own input and read no cookies)."""
+    if current_app.config.get("WTF_CSRF_ENABLED", True) and not request.path.startswith("/api/"):
+        csrf.protect()
+
+
+_SIGNED_CSRF_TOKEN = "csrf_token_signed"
+
+
+def session_csrf_token() -> str:
+    """Flask-WTF's token, but the same one for the whole session.
+
+    Flask-WTF signs a fresh token with the current time on every request, so every page with a
+    form would differ each second and never answer 304 to its ETag. The token is only checked
+    against the session's secret (WTF_CSRF_TIME_LIMIT is None), so reusing one signed copy is as
+    safe, and a page the service worker saved keeps a token that still works.
+    """
+    raw = session.get("csrf_token")
+    kept = session.get(_SIGNED_CSRF_TOKEN)
+    if raw and kept and kept[0] == raw:
+        return kept[1]
+    signed = generate_csrf()
+    session[_SIGNED_CSRF_TOKEN] = [session["csrf_token"], signed]
+    return signed
+
+
+def answer_csrf_failure(exc: CSRFError):
+    """A missing or stale form token: tell the person what to do rather than "bad request"."""
+    if not getattr(g, "lang", None):
+        g.lang = locale_of_request()
+    message = _("This form has expired or did not come from this site. Please reload the page and try again.")
+    return render_template("errors/error.html", status=400, message=message), 400
+
+
+def answer_rate_limited(exc: RateLimitExceeded):
+    # A view may bring its own 429 page (staff sign-in lock-out); otherwise the app's own.
+    if exc.response is not None:
+        return exc.response
+    return handle_http_exception(exc)
+
+
+class HttpsAwareSessionInterface(SecureCookieSessionInterface):
+    """Marks the session cookie Secure whenever the request came over https, whatever the config."""
+
+    def get_cookie_secure(self, app) -> bool:
+        return bool(app.config["SESSION_COOKIE_SECURE"]) or (has_request_context() and request.is_secure)
+
+
 def init_app(app) -> None:
+    proxies = app.config.get("TRUSTED_PROXIES", 0)
+    if proxies:
+        # Client IP (audit log, per-IP limits) and https come from the proxies we run, no one else.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
+    app.session_interface = HttpsAwareSessionInterface()
+    app.before_request(refuse_oversized_bodies)
+    csrf.init_app(app)
+    app.jinja_env.globals["csrf_token"] = session_csrf_token
+    # Flask-WTF also puts csrf_token in every template's context; a later processor wins.
+    app.context_processor(lambda: {"csrf_token": session_csrf_token})
+    app.before_request(check_csrf)
+    limiter.init_app(app)
+    app.register_error_handler(CSRFError, answer_csrf_failure)
+    app.register_error_handler(RateLimitExceeded, answer_rate_limited)
     app.after_request(add_security_headers)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import g, request, url_for
-from flask_babel import format_date
+from flask_babel import format_date, format_datetime
 
 from .assets import asset_url
 from .i18n import LOCALES, current_locale, localized
@@ -42,7 +42,13 @@ def init_templating(app) -> None:
         current_locale=current_locale,
         localized=localized,
     )
-    app.jinja_env.filters.update(tel_href=tel_href, iso_date=iso_date, local_date=lambda d: format_date(d, "long") if d else "")
+    app.jinja_env.filters.update(
+        tel_href=tel_href,
+        iso_date=iso_date,
+        local_date=lambda d: format_date(d, "long") if d else "",
+        # Shown in Asia/Tokyo (the app's Babel timezone), whatever the server's clock zone.
+        local_datetime=lambda d: format_datetime(d, "medium") if d else "",
+    )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

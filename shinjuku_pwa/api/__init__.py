@@ -4,8 +4,14 @@ from __future__ import annotations
 from flask import g, request
 from flask_smorest import Api
 
+from ..admin.api import blp as admin_api
+from ..admin.api import document_security as document_staff_security
 from ..errors import locale_of_request
+from ..notices.api import blp as notices_api
 from ..pages.api import blp as pages_api
+from ..push.api import blp as push_api
+from ..procedures.api import blp as procedures_api
+from ..search.api import blp as search_api
 
 
 class JsonApi(Api):
@@ -25,5 +31,11 @@ def init_api(app) -> JsonApi:
     app.before_request(_set_api_locale)
     api = JsonApi(app, spec_kwargs={"info": {"description": "Shinjuku City resident information, in nine languages."}})
     api.register_blueprint(pages_api)
+    api.register_blueprint(push_api)
+    api.register_blueprint(procedures_api)
+    api.register_blueprint(search_api)
+    document_staff_security(api)
+    api.register_blueprint(admin_api)
+    api.register_blueprint(notices_api)
     app.extensions["json_api"] = api
     return api

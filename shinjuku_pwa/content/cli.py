@@ -7,7 +7,9 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from ..search.cli import refresh_index_after_import
 from .coverage import coverage
+from .easy_japanese import check_easy_pages, load_hard_words
 from .importer import import_content
 from .loader import ContentInvalid
 
@@ -32,6 +34,7 @@ def import_command(path: Path | None):
         f"Imported {root}: {len(report.added)} added, {len(report.updated)} updated, "
         f"{len(report.unpublished)} unpublished, {report.unchanged} unchanged."
     )
+    refresh_index_after_import(root, report.changed)
 
 
 @content_cli.command("coverage")
@@ -43,3 +46,24 @@ def coverage_command():
             f"{row.locale:<8} {row.pages_translated:>4}/{row.pages_total:<4} "
             f"{row.strings_translated:>5}/{row.strings_total:<5}"
         )
+
+
+@content_cli.command("check-easy")
+@click.option("--path", "path", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Content folder (default: CONTENT_DIR, else content/).")
+@click.option("--words", "words", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Hard-word list (default: <content>/easy-japanese/hard-words.yaml).")
+def check_easy_command(path: Path | None, words: Path | None):
+    """Flag ja-easy pages with sentences over 40 characters or words from the hard-word list."""
+    root = path or Path(current_app.config["CONTENT_DIR"])
+    words = words or root / "easy-japanese" / "hard-words.yaml"
+    if not root.is_dir():
+        raise click.ClickException(f"{root}: no such folder")
+    if not words.is_file():
+        raise click.ClickException(f"{words}: no such file")
+    checked, problems = check_easy_pages(root, load_hard_words(words))
+    for problem in problems:
+        click.echo(str(problem))
+    click.echo(f"Checked {checked} easy-Japanese pages: {len(problems)} problems.", err=True)
+    if problems:
+        raise click.exceptions.Exit(1)

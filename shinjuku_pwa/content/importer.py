@@ -14,7 +14,9 @@ from typing import Any
 from sqlalchemy import select
 
 from ..extensions import db
+from ..furigana import FURIGANA_LOCALES, with_furigana
 from ..pages.models import Category, Department, Page, PageTranslation, utcnow
+from ..procedures.loader import apply_procedures, load_procedures
 from .loader import ContentBundle, ContentInvalid, load_content
 
 
@@ -51,7 +53,7 @@ def _pages_section() -> ContentSection:
 
 def content_sections() -> list[ContentSection]:
     """Every kind of content, in dependency order (pages define departments others refer to)."""
-    return [_pages_section()]
+    return [_pages_section(), ContentSection("procedures", load_procedures, apply_procedures)]
 
 
 def import_content(root: Path) -> ImportReport:
@@ -133,6 +135,11 @@ def _apply_departments(bundle: ContentBundle, report: ImportReport) -> None:
             report.unpublished.append(f"department:{row.id}")
 
 
+def _ruby_body(file) -> str | None:
+    """The body with furigana, for Japanese pages only; made here, once, not per request."""
+    return with_furigana(file.body_marked_html or file.body_html) if file.locale in FURIGANA_LOCALES else None
+
+
 def _apply_pages(bundle: ContentBundle, report: ImportReport) -> None:
     now = utcnow()
     existing = {p.slug: p for p in db.session.scalars(select(Page))}
@@ -170,16 +177,21 @@ def _apply_pages(bundle: ContentBundle, report: ImportReport) -> None:
             }
             row = translations.pop(locale, None)
             if row is None:
-                page.translations.append(PageTranslation(locale=locale, updated_at=now, **values))
+                page.translations.append(
+                    PageTranslation(locale=locale, updated_at=now, body_ruby_html=_ruby_body(file), **values)
+                )
                 report.added.append(file.path)
                 page_changed = True
             elif row.content_hash != file.content_hash or not row.published:
                 for key, value in values.items():
                     setattr(row, key, value)
+                row.body_ruby_html = _ruby_body(file)
                 row.updated_at = now
                 report.updated.append(file.path)
                 page_changed = True
             else:
+                if row.body_ruby_html is None and locale in FURIGANA_LOCALES:
+                    row.body_ruby_html = _ruby_body(file)  # imported before furigana existed
                 report.unchanged += 1
         for locale, row in translations.items():
             if row.published:

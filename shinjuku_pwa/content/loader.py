@@ -13,6 +13,7 @@ from pathlib import Path
 import yaml
 from marshmallow import ValidationError
 
+from ..furigana import reading_mark_problems, without_reading_marks
 from ..i18n import LOCALE_CODES
 from .rendering import render_markdown
 from .schemas import SLUG, CategorySchema, DepartmentSchema, PageFrontMatterSchema
@@ -42,8 +43,10 @@ class PageFile:
     locale: str
     path: str
     meta: dict
-    body_html: str
+    body_html: str  # as shown without furigana: authors' {漢字|かんじ} marks reduced to 漢字
     content_hash: str
+    # Sanitised HTML still holding the authors' {漢字|かんじ} readings; furigana are made from it.
+    body_marked_html: str = ""
 
 
 @dataclass
@@ -53,14 +56,14 @@ class ContentBundle:
     pages: dict[str, dict[str, PageFile]] = field(default_factory=dict)  # slug -> locale -> file
 
 
-def _plain(value):
+def plain_values(value):
     """YAML turns 2026-11-26 into a date; the schemas read ISO strings."""
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
     if isinstance(value, dict):
-        return {key: _plain(item) for key, item in value.items()}
+        return {key: plain_values(item) for key, item in value.items()}
     if isinstance(value, list):
-        return [_plain(item) for item in value]
+        return [plain_values(item) for item in value]
     return value
 
 
@@ -75,7 +78,7 @@ def _key_lines(text: str, first_line: int) -> dict[str, int]:
     return {key.value: key.start_mark.line + first_line for key, _ in node.value if hasattr(key, "value")}
 
 
-def _parse_yaml(text: str, path: str, first_line: int, errors: list[ContentError]):
+def parse_yaml(text: str, path: str, first_line: int, errors: list[ContentError]):
     try:
         return yaml.safe_load(text), _key_lines(text, first_line)
     except yaml.YAMLError as exc:
@@ -86,7 +89,7 @@ def _parse_yaml(text: str, path: str, first_line: int, errors: list[ContentError
         return None, {}
 
 
-def _schema_errors(exc: ValidationError, path: str, lines: dict[str, int], default_line: int):
+def schema_errors(exc: ValidationError, path: str, lines: dict[str, int], default_line: int):
     messages = exc.messages if isinstance(exc.messages, dict) else {"_schema": exc.messages}
     for key, problems in messages.items():
         line = lines.get(key, default_line)
@@ -146,7 +149,7 @@ def _load_categories(root: Path, bundle: ContentBundle, errors: list[ContentErro
     if not path.exists():
         errors.append(ContentError(rel, 1, "missing file: categories are required"))
         return
-    data, _ = _parse_yaml(path.read_text(encoding="utf-8"), rel, 1, errors)
+    data, _ = parse_yaml(path.read_text(encoding="utf-8"), rel, 1, errors)
     if data is None:
         return
     if not isinstance(data, list):
@@ -157,9 +160,9 @@ def _load_categories(root: Path, bundle: ContentBundle, errors: list[ContentErro
     for index, item in enumerate(data):
         line = node.value[index].start_mark.line + 1
         try:
-            category = CategorySchema().load(_plain(item) if isinstance(item, dict) else {})
+            category = CategorySchema().load(plain_values(item) if isinstance(item, dict) else {})
         except ValidationError as exc:
-            errors.extend(_schema_errors(exc, rel, {}, line))
+            errors.extend(schema_errors(exc, rel, {}, line))
             continue
         if category["id"] in seen:
             errors.append(ContentError(rel, line, f"category '{category['id']}' defined twice"))
@@ -175,7 +178,7 @@ def _load_departments(root: Path, bundle: ContentBundle, errors: list[ContentErr
             errors.append(ContentError(rel, 1, "file name must be lower-case words joined by '-'"))
             continue
         text = path.read_text(encoding="utf-8")
-        data, lines = _parse_yaml(text, rel, 1, errors)
+        data, lines = parse_yaml(text, rel, 1, errors)
         if data is None and not errors:
             errors.append(ContentError(rel, 1, "empty file"))
         if not isinstance(data, dict):
@@ -183,9 +186,9 @@ def _load_departments(root: Path, bundle: ContentBundle, errors: list[ContentErr
                 errors.append(ContentError(rel, 1, "expected a mapping"))
             continue
         try:
-            department = DepartmentSchema().load(_plain(data))
+            department = DepartmentSchema().load(plain_values(data))
         except ValidationError as exc:
-            errors.extend(_schema_errors(exc, rel, lines, 1))
+            errors.extend(schema_errors(exc, rel, lines, 1))
             continue
         department["content_hash"] = hashlib.sha256(text.encode()).hexdigest()
         bundle.departments[path.stem] = department
@@ -217,8 +220,8 @@ def _load_pages(root: Path, bundle: ContentBundle, errors: list[ContentError]) -
         if parts is None:
             errors.append(ContentError(rel, 1, "missing front matter between '---' lines"))
             continue
-        front, body, _ = parts
-        data, lines = _parse_yaml(front, rel, 2, errors)
+        front, body, body_line = parts
+        data, lines = parse_yaml(front, rel, 2, errors)
         if data is None:
             if not any(e.path == rel for e in errors):
                 errors.append(ContentError(rel, 1, "empty front matter"))
@@ -227,18 +230,21 @@ def _load_pages(root: Path, bundle: ContentBundle, errors: list[ContentError]) -
             errors.append(ContentError(rel, 2, "front matter must be a mapping"))
             continue
         try:
-            meta = PageFrontMatterSchema().load(_plain(data))
+            meta = PageFrontMatterSchema().load(plain_values(data))
         except ValidationError as exc:
-            errors.extend(_schema_errors(exc, rel, lines, 1))
+            errors.extend(schema_errors(exc, rel, lines, 1))
             continue
         meta["_lines"] = lines
+        errors.extend(ContentError(rel, body_line + index, message) for index, message in reading_mark_problems(body))
+        body_html = render_markdown(body)
         bundle.pages.setdefault(slug, {})[path.stem] = PageFile(
             slug=slug,
             locale=path.stem,
             path=rel,
             meta=meta,
-            body_html=render_markdown(body),
+            body_html=without_reading_marks(body_html),
             content_hash=hashlib.sha256(raw).hexdigest(),
+            body_marked_html=body_html,
         )
 
 

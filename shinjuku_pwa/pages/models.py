@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..database import UtcDateTime
 from ..extensions import db
 
 
@@ -50,7 +51,7 @@ class Page(db.Model):
     department_id: Mapped[str] = mapped_column(ForeignKey("departments.id"))
     related: Mapped[list] = mapped_column(JSON, default=list)  # slugs, in author order
     published: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
 
     category: Mapped[Category] = relationship(lazy="joined")
     department: Mapped[Department] = relationship(lazy="joined")
@@ -69,13 +70,16 @@ class PageTranslation(db.Model):
     title: Mapped[str] = mapped_column(String(300))
     summary: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text)  # rendered and sanitised at import
+    # The same body with furigana (<ruby>) over its kanji, made once at import for ja and
+    # ja-easy so that no request runs Sudachi; NULL for other locales and rows not yet re-imported.
+    body_ruby_html: Mapped[str | None] = mapped_column(Text)
     source: Mapped[str] = mapped_column(String(500))
     reviewed: Mapped[dt.date] = mapped_column(Date)
     translation: Mapped[str] = mapped_column(String(16))  # original | human | machine
     tags: Mapped[list] = mapped_column(JSON, default=list)
     content_hash: Mapped[str] = mapped_column(String(64))  # of the source file, to skip unchanged ones
     published: Mapped[bool] = mapped_column(Boolean, default=True)
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
 
     page: Mapped[Page] = relationship(back_populates="translations")
 

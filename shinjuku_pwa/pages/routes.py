@@ -8,6 +8,8 @@ from flask import Blueprint, abort, g, make_response, redirect, render_template,
 from marshmallow import ValidationError
 
 from ..i18n import LOCALES, request_locale_from_headers
+from ..notices.routes import localize_notice
+from ..notices.services import visible_notices
 from . import queries
 from .schemas import FeedbackArgs
 
@@ -37,6 +39,7 @@ def home(lang: str):
         counts=counts,
         emergency=queries.get_pages_by_slugs(list(queries.EMERGENCY_SLUGS), lang),
         newcomer=queries.get_pages_by_slugs(NEWCOMER_SLUGS, lang),
+        notices=[localize_notice(n, lang) for n in visible_notices(dt.datetime.now(dt.timezone.utc), limit=3)],
     )
 
 
@@ -73,6 +76,7 @@ def feedback(lang: str, slug: str):
 def remember_language(response):
     """Remember the language a reader last used, so / brings them back to it."""
     lang = getattr(g, "lang", None)
-    if lang in LOCALES and request.cookies.get("lang") != lang and response.mimetype == "text/html":
+    localized_route = "lang" in (request.view_args or {})  # not the staff console's own language
+    if localized_route and lang in LOCALES and request.cookies.get("lang") != lang and response.mimetype == "text/html":
         response.set_cookie("lang", lang, max_age=365 * 24 * 3600, samesite="Lax", secure=request.is_secure)
     return response

@@ -28,6 +28,8 @@ def service_worker():
         precache=precache.precache_urls(),
         offline_pages=precache.offline_page_urls(),
         emergency=precache.emergency_urls(slugs),
+        icon=asset_url("icons/icon-192.png"),
+        badge=asset_url("icons/badge-96.png"),
     )
     response = make_response(body)
     response.mimetype = "text/javascript"

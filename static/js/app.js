@@ -29,12 +29,19 @@
     }
   }
 
-  /* Time-limited items (notices) are hidden once they expire, even on a saved copy. */
+  /* Time-limited items (notices) never show as current once they expire, even on a saved copy:
+   * list items disappear; a notice's own page says it has ended. */
   function hideExpired() {
     var now = Date.now();
     document.querySelectorAll('[data-expires-at]').forEach(function (el) {
       var end = Date.parse(el.getAttribute('data-expires-at'));
-      if (!isNaN(end) && end <= now) el.hidden = true;
+      if (isNaN(end) || end > now) return;
+      if (el.classList.contains('expirable')) {
+        el.querySelectorAll('.while-current').forEach(function (part) { part.hidden = true; });
+        el.querySelectorAll('.after-expiry').forEach(function (part) { part.hidden = false; });
+      } else {
+        el.hidden = true;
+      }
     });
   }
 
@@ -187,10 +194,36 @@
     });
   }
 
+  /* Browsers drop push subscriptions silently: once per visit, check ours and renew it. */
+  function renewPushSubscription() {
+    var prefs = null;
+    try { prefs = JSON.parse(localStorage.getItem('push-prefs') || 'null'); } catch (e) { prefs = null; }
+    if (!prefs || !('PushManager' in window) || !('Notification' in window) || Notification.permission !== 'granted') return;
+    if (sessionStorage.getItem('push-renewed')) return;
+    navigator.serviceWorker.ready.then(function (registration) {
+      return registration.pushManager.getSubscription().then(function (existing) {
+        if (existing) return existing;
+        return fetch('/api/v1/push/vapid-public-key').then(function (r) { return r.json(); }).then(function (key) {
+          var padded = (key.public_key + '===='.slice(key.public_key.length % 4 || 4)).replace(/-/g, '+').replace(/_/g, '/');
+          var bytes = Uint8Array.from(atob(padded), function (c) { return c.charCodeAt(0); });
+          return registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: bytes });
+        });
+      });
+    }).then(function (subscription) {
+      return fetch('/api/v1/push/subscriptions', {
+        method: 'POST', headers: { 'Content-Type': 'application/json' }, credentials: 'same-origin',
+        body: JSON.stringify({ subscription: subscription.toJSON(), topics: prefs.topics, lang: prefs.lang })
+      });
+    }).then(function (response) {
+      if (response.ok) sessionStorage.setItem('push-renewed', '1');
+    }).catch(function () { /* offline or refused: try again on the next visit */ });
+  }
+
   hideExpired();
   showSavedNotice();
   setupSaveButton();
   renderSavedList();
   setupInstall();
   setupServiceWorker();
+  if ('serviceWorker' in navigator) renewPushSubscription();
 }());

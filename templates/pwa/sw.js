@@ -154,4 +154,33 @@ self.addEventListener('fetch', (event) => {
   }
 });
 
-{% block push %}{% endblock %}
+/* Web Push: show the notice in the subscriber's language; a tap opens it, reusing an open window. */
+self.addEventListener('push', (event) => {
+  let data = {};
+  try { data = event.data ? event.data.json() : {}; } catch (error) { data = { body: event.data ? event.data.text() : '' }; }
+  const lang = data.lang === 'ja-easy' ? 'ja' : (data.lang || 'ja');
+  event.waitUntil(self.registration.showNotification(data.title || 'Shinjuku City', {
+    body: data.body || '',
+    icon: {{ icon|tojson }},
+    badge: {{ badge|tojson }},
+    lang,
+    dir: 'auto',
+    tag: 'notice-' + (data.id || ''),
+    data: { url: data.url || '/' + (data.lang || 'ja') + '/notices' },
+  }));
+});
+
+self.addEventListener('notificationclick', (event) => {
+  event.notification.close();
+  const target = new URL(event.notification.data.url, self.location.origin).href;
+  event.waitUntil((async () => {
+    const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
+    const same = windows.find((client) => client.url === target);
+    if (same) return same.focus();
+    if (windows.length) {
+      const focused = await windows[0].focus();
+      return focused.navigate(target);
+    }
+    return self.clients.openWindow(target);
+  })());
+});

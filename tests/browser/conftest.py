@@ -2,6 +2,7 @@
 by Playwright in Debian's Chromium. Without Chromium they skip with a message, except in CI."""
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import signal
@@ -46,7 +47,7 @@ def _free_port() -> int:
 class LiveServer:
     """A migrated database with the bundled content, served by gunicorn on loopback."""
 
-    def __init__(self, folder: Path, static_dir: Path | None = None):
+    def __init__(self, folder: Path, static_dir: Path | None = None, **extra_env: str):
         folder.mkdir(parents=True, exist_ok=True)
         self.schema = None
         self.env = {
@@ -54,6 +55,7 @@ class LiveServer:
             "INSTANCE_PATH": str(folder / "instance"),
             "SECRET_KEY": "browser-tests",
             "PYTHONWARNINGS": "ignore",
+            **extra_env,
         }
         if static_dir:
             self.env["STATIC_DIR"] = str(static_dir)
@@ -77,7 +79,20 @@ class LiveServer:
         )
         self.wait_until_up()
 
-    def wait_until_up(self, previous_pid: int | None = None) -> None:
+    def flask(self, *args: str, stdin: str | None = None) -> str:
+        """Run a `flask --app shinjuku_pwa ...` command against this server's database."""
+        result = subprocess.run([sys.executable, "-m", "flask", "--app", "shinjuku_pwa", *args], env=self.env,
+                                cwd=PROJECT_ROOT, check=True, capture_output=True, text=True, input=stdin)
+        return result.stdout
+
+    def engine(self):
+        return sa.create_engine(self.env["DATABASE_URL"])
+
+    def db_time(self, moment):
+        """A timestamp as this database stores it (SQLite keeps naive UTC; PostgreSQL takes it aware)."""
+        return moment if self.schema else moment.astimezone(dt.timezone.utc).replace(tzinfo=None)
+
+    def wait_until_up(self) -> None:
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:
@@ -122,13 +137,15 @@ def deployable_server(tmp_path):
     server.stop()
 
 
-@pytest.fixture(scope="session")
+# Per module, not per session: Playwright's sync API keeps an event loop running while it is
+# open, and later tests (the push worker's) need asyncio.run() on this thread.
+@pytest.fixture(scope="module")
 def playwright_instance():
     with sync_playwright() as playwright:
         yield playwright
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(playwright_instance):
     browser = playwright_instance.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
     yield browser

@@ -1,12 +1,14 @@
 """The installable, offline-first app in a real Chromium."""
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import time
 import urllib.request
 
 import pytest
+import sqlalchemy as sa
 
 from shinjuku_pwa.i18n import LOCALE_CODES, LOCALES
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE, wait_for_worker, wait_until
@@ -224,3 +226,37 @@ def test_a_slow_network_falls_back_to_the_saved_copy_after_three_seconds(page, c
     # Measured by the browser itself: the answer came at the 3-second timeout, not after 6.
     answered_ms = page.evaluate("performance.getEntriesByType('navigation')[0].responseStart")
     assert 2900 < answered_ms < 5000
+
+
+def test_a_notice_past_its_end_is_never_shown_from_the_cache_as_current(page, context, live_server):
+    now = dt.datetime.now(dt.timezone.utc)
+    engine = live_server.engine()
+    with engine.begin() as connection:
+        notice_id = connection.execute(sa.text(
+            "INSERT INTO notices (title, body, topics, publish_at, expires_at, push, urgency, ttl, state, created_at,"
+            " updated_at) VALUES (:title, :body, :topics, :now, :ends, :push, 'normal', 3600, 'scheduled', :now, :now)"
+            " RETURNING id"),
+            {"title": json.dumps({"ja": "臨時窓口", "en": "Temporary counter open"}), "body": json.dumps({"ja": "本日のみ", "en": "Today only."}),
+             "topics": json.dumps(["general"]), "now": live_server.db_time(now),
+             "ends": live_server.db_time(now + dt.timedelta(hours=1)), "push": False}).scalar_one()
+    engine.dispose()
+    live_server.flask("push", "send-due", "--once")  # publishes it
+    page.goto(live_server.url + "/en/")
+    wait_for_worker(page)
+    page.goto(f"{live_server.url}/en/notices/{notice_id}")
+    assert page.locator("article h1").inner_text() == "Temporary counter open"
+    page.goto(live_server.url + "/en/notices")
+    assert page.locator(f"a[href='/en/notices/{notice_id}']").is_visible()
+    # Two hours later on the phone's clock, with no network: the saved copies are all it has.
+    page.clock.install(time=now + dt.timedelta(hours=2))
+    context.set_offline(True)
+    try:
+        page.reload()
+        assert page.locator("html").get_attribute("data-cache-state") == "cached"
+        assert not page.locator(f"a[href='/en/notices/{notice_id}']").is_visible()
+        page.goto(f"{live_server.url}/en/notices/{notice_id}")
+        assert page.locator("html").get_attribute("data-cache-state") == "cached"
+        assert page.locator(".after-expiry").is_visible()
+        assert not page.locator("article").is_visible()
+    finally:
+        context.set_offline(False)

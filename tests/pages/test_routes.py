@@ -10,6 +10,10 @@ from shinjuku_pwa.i18n import LOCALE_CODES, LOCALES
 SAMPLE_PAGE = "moving-in"
 
 
+def _csrf_token(html: str) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+
+
 def _html_lang(html: str) -> str:
     return re.search(r'<html lang="([^"]+)"', html).group(1)
 
@@ -138,7 +142,8 @@ def test_feedback_is_stored_without_personal_data_and_thanks_the_reader(content_
     from shinjuku_pwa.pages.models import PageFeedback
 
     client = content_app.test_client()
-    response = client.post(f"/en/pages/{SAMPLE_PAGE}/feedback", data={"helpful": "yes"})
+    token = _csrf_token(client.get(f"/en/pages/{SAMPLE_PAGE}").get_data(as_text=True))
+    response = client.post(f"/en/pages/{SAMPLE_PAGE}/feedback", data={"helpful": "yes", "csrf_token": token})
     assert response.status_code == 303
     assert response.headers["Location"].endswith(f"/en/pages/{SAMPLE_PAGE}?thanks=1#feedback")
     with content_app.app_context():
@@ -156,9 +161,11 @@ def test_bad_feedback_gets_a_422_page_and_stores_nothing(content_app):
     from shinjuku_pwa.pages.models import PageFeedback
 
     client = content_app.test_client()
+    token = _csrf_token(client.get(f"/en/pages/{SAMPLE_PAGE}").get_data(as_text=True))
     with content_app.app_context():
         before = db.session.scalar(select(func.count()).select_from(PageFeedback))
-    assert client.post(f"/en/pages/{SAMPLE_PAGE}/feedback", data={"helpful": "maybe"}).status_code == 422
-    assert client.post("/en/pages/no-such-page/feedback", data={"helpful": "yes"}).status_code == 404
+    assert client.post(f"/en/pages/{SAMPLE_PAGE}/feedback", data={"helpful": "maybe", "csrf_token": token}).status_code == 422
+    assert client.post("/en/pages/no-such-page/feedback", data={"helpful": "yes", "csrf_token": token}).status_code == 404
+    assert client.post(f"/en/pages/{SAMPLE_PAGE}/feedback", data={"helpful": "yes"}).status_code == 400  # no CSRF token
     with content_app.app_context():
         assert db.session.scalar(select(func.count()).select_from(PageFeedback)) == before

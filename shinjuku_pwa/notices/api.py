@@ -1,0 +1,95 @@
+"""Staff API for notices under /api/v1/admin/notices (bearer tokens; editors draft, publishers schedule)."""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask_smorest import Blueprint
+
+from ..admin.api import STAFF_ONLY
+from ..admin.identity import current_actor, current_staff
+from ..admin.permissions import Action, require_action
+from ..push.dispatcher import delivery_counts
+from ..push.subscriptions import count_subscribers
+from . import services
+from .models import Notice, NoticeState
+from .schemas import TOKYO, NoticeCreateArgs, NoticeSchema, NoticeUpdateArgs
+
+blp = Blueprint("notices-api", __name__, url_prefix="/api/v1/admin/notices", description="Notices (staff)")
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def notice_view(notice: Notice, with_counts: bool = True) -> dict:
+    """A notice as staff see it: times in Tokyo, deliveries so far, subscribers it reaches."""
+    def tokyo(value):
+        return value.astimezone(TOKYO) if value else None
+
+    return {
+        "id": notice.id, "state": notice.state.value, "title": notice.title, "body": notice.body,
+        "topics": notice.topics, "publish_at": tokyo(notice.publish_at), "expires_at": tokyo(notice.expires_at),
+        "published_at": tokyo(notice.published_at), "push": notice.push, "urgency": notice.urgency.value,
+        "ttl": notice.ttl,
+        "deliveries": delivery_counts(notice.id) if with_counts else None,
+        "subscribers": count_subscribers(notice.topics) if with_counts else None,
+    }
+
+
+def ensure_may_set(state: str | None, notice: Notice | None = None) -> None:
+    """The rule lives in services (the console uses it too); here with the caller's role."""
+    services.ensure_may_set(current_staff().role, state, notice)
+
+
+@blp.route("", methods=["POST"])
+@require_action(Action.DRAFT_NOTICES)
+@blp.doc(security=STAFF_ONLY)
+@blp.arguments(NoticeCreateArgs)
+@blp.response(201, NoticeSchema)
+@blp.alt_response(403, description="Only publishers may schedule")
+def create(data):
+    """Create a notice: `state` draft, or scheduled (default; publishers only). `publish_at` absent = now."""
+    data.setdefault("state", NoticeState.SCHEDULED.value)
+    ensure_may_set(data["state"])
+    return notice_view(services.create_notice(data, current_actor(), utcnow()))
+
+
+@blp.route("", methods=["GET"])
+@require_action(Action.READ_NOTICES)
+@blp.doc(security=STAFF_ONLY)
+@blp.response(200, NoticeSchema(many=True))
+def list_all():
+    """Every notice, newest first (delivery counts are on each notice's own endpoint)."""
+    return [notice_view(n, with_counts=False) for n in services.all_notices()]
+
+
+@blp.route("/<int:notice_id>", methods=["GET"])
+@require_action(Action.READ_NOTICES)
+@blp.doc(security=STAFF_ONLY)
+@blp.response(200, NoticeSchema)
+def get(notice_id: int):
+    """One notice with `deliveries: {queued, sent, retrying, failed, gone}`."""
+    return notice_view(services.get_notice(notice_id))
+
+
+@blp.route("/<int:notice_id>", methods=["PATCH"])
+@require_action(Action.DRAFT_NOTICES)
+@blp.doc(security=STAFF_ONLY)
+@blp.arguments(NoticeUpdateArgs)
+@blp.response(200, NoticeSchema)
+@blp.alt_response(409, description="Already published, expired or cancelled")
+def update(changes, notice_id: int):
+    """Edit while draft or scheduled (e.g. `{"state": "scheduled"}` to schedule a draft)."""
+    notice = services.get_notice(notice_id)
+    ensure_may_set(changes.get("state"), notice)
+    return notice_view(services.update_notice(notice, changes, current_actor(), utcnow()))
+
+
+@blp.route("/<int:notice_id>", methods=["DELETE"])
+@require_action(Action.CANCEL_NOTICES)
+@blp.doc(security=STAFF_ONLY)
+@blp.response(200, NoticeSchema)
+@blp.alt_response(409, description="Already published, expired or cancelled")
+def cancel(notice_id: int):
+    """Cancel a draft or scheduled notice before it goes out."""
+    return notice_view(services.cancel_notice(services.get_notice(notice_id), current_actor(), utcnow()))

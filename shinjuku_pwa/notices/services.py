@@ -1,0 +1,167 @@
+"""The rules of notices: states, what staff may change when, publishing due notices."""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import or_, select, update
+
+from ..admin.audit import Actor, record_action
+from ..admin.models import StaffRole
+from ..admin.permissions import Action, NotAllowed, role_allows
+from ..database import write_transaction
+from ..errors import DomainError, NotFound
+from ..extensions import db
+from ..push.dispatcher import enqueue_deliveries
+from .models import Notice, NoticeState, Urgency
+
+EDITABLE = (NoticeState.DRAFT, NoticeState.SCHEDULED)
+
+
+class NoticeNotFound(NotFound):
+    pass
+
+
+class NoticeLocked(DomainError):
+    """A notice that went out (or was cancelled) can no longer be changed."""
+
+    status = 409
+
+
+def ensure_may_set(role: StaffRole, state: str | None, notice: Notice | None = None) -> None:
+    """Editors write drafts; scheduling (or touching a scheduled notice) is for publishers.
+
+    The one rule for the staff API and the console: `state` is the state asked for (None when
+    unchanged), `notice` the notice being changed (None when creating one).
+    """
+    scheduling = state == NoticeState.SCHEDULED.value or (notice is not None and notice.state is NoticeState.SCHEDULED)
+    if scheduling and not role_allows(role, Action.SCHEDULE_NOTICES):
+        raise NotAllowed()
+
+
+def create_notice(data: dict, actor: Actor, now: dt.datetime) -> Notice:
+    notice = Notice(
+        title=data["title"], body=data["body"], topics=list(data["topics"]),
+        publish_at=data.get("publish_at") or now, expires_at=data.get("expires_at"),
+        push=data.get("push", True), urgency=Urgency(data.get("urgency", "normal")), ttl=data.get("ttl", 86400),
+        state=NoticeState(data.get("state", "scheduled")), created_by_id=actor.staff_id, created_at=now, updated_at=now,
+    )
+    db.session.add(notice)
+    db.session.flush()
+    record_action(actor, "notice.created", "notice", notice.id, {"state": notice.state.value}, at=now)
+    db.session.commit()
+    return notice
+
+
+def get_notice(notice_id: int) -> Notice:
+    notice = db.session.get(Notice, notice_id)
+    if notice is None:
+        raise NoticeNotFound(notice_id)
+    return notice
+
+
+def update_notice(notice: Notice, changes: dict, actor: Actor, now: dt.datetime) -> Notice:
+    """Edit a draft or scheduled notice; anything already out is locked."""
+    if notice.state not in EDITABLE:
+        raise NoticeLocked(notice.id)
+    for key, value in changes.items():
+        if key == "state":
+            value = NoticeState(value)
+        elif key == "urgency":
+            value = Urgency(value)
+        setattr(notice, key, value)
+    check_times(notice.publish_at, notice.expires_at)
+    notice.updated_at = now
+    record_action(actor, "notice.updated", "notice", notice.id, {"fields": sorted(changes)}, at=now)
+    db.session.commit()
+    return notice
+
+
+def cancel_notice(notice: Notice, actor: Actor, now: dt.datetime) -> Notice:
+    if notice.state not in EDITABLE:
+        raise NoticeLocked(notice.id)
+    notice.state = NoticeState.CANCELLED
+    notice.updated_at = now
+    record_action(actor, "notice.cancelled", "notice", notice.id, at=now)
+    db.session.commit()
+    return notice
+
+
+class NoticeTimesInvalid(DomainError):
+    status = 422
+
+
+def check_times(publish_at: dt.datetime, expires_at: dt.datetime | None) -> None:
+    if expires_at is not None and expires_at <= publish_at:
+        raise NoticeTimesInvalid()
+
+
+def publish_due(now: dt.datetime) -> list[int]:
+    """Publish every scheduled notice whose time has come, and queue its pushes, in one transaction.
+
+    The state flip is one UPDATE ... RETURNING: with several workers, each notice is published
+    (and its deliveries queued) by exactly one of them.
+    """
+    flip = (
+        update(Notice)
+        .where(Notice.state == NoticeState.SCHEDULED, Notice.publish_at <= now)
+        .values(state=NoticeState.PUBLISHED, published_at=now, updated_at=now)
+        .returning(Notice.id)
+        .execution_options(synchronize_session=False)
+    )
+    with write_transaction() as session:
+        published = list(session.scalars(flip))
+        for notice in session.scalars(select(Notice).where(Notice.id.in_(published))):
+            if notice.push:
+                count = enqueue_deliveries(notice, now)
+            record_action(Actor.system("push worker"), "notice.published", "notice", notice.id,
+                          {"deliveries": count if notice.push else 0}, at=now)
+    return published
+
+
+def expire_due(now: dt.datetime) -> list[int]:
+    flip = (
+        update(Notice)
+        .where(Notice.state == NoticeState.PUBLISHED, Notice.expires_at.is_not(None), Notice.expires_at <= now)
+        .values(state=NoticeState.EXPIRED, updated_at=now)
+        .returning(Notice.id)
+        .execution_options(synchronize_session=False)
+    )
+    with write_transaction() as session:
+        return list(session.scalars(flip))
+
+
+def visible_notices(now: dt.datetime, limit: int | None = None) -> list[Notice]:
+    """What residents see: published, from publish_at until expires_at (checked by time, not only state)."""
+    query = (
+        select(Notice)
+        .where(
+            Notice.state.in_([NoticeState.PUBLISHED, NoticeState.EXPIRED]),
+            Notice.publish_at <= now,
+            or_(Notice.expires_at.is_(None), Notice.expires_at > now),
+        )
+        .order_by(Notice.publish_at.desc(), Notice.id.desc())
+    )
+    if limit:
+        query = query.limit(limit)
+    return list(db.session.scalars(query))
+
+
+def get_visible_notice(notice_id: int, now: dt.datetime) -> Notice:
+    notice = db.session.get(Notice, notice_id)
+    if notice is None or notice.state not in (NoticeState.PUBLISHED, NoticeState.EXPIRED) or notice.publish_at > now:
+        raise NoticeNotFound(notice_id)
+    return notice
+
+
+def all_notices() -> list[Notice]:
+    return list(db.session.scalars(select(Notice).order_by(Notice.id.desc())))
+
+
+def upcoming_and_recent(now: dt.datetime, limit: int = 10) -> tuple[list[Notice], list[Notice]]:
+    """For the staff dashboard."""
+    upcoming = list(db.session.scalars(
+        select(Notice).where(Notice.state == NoticeState.SCHEDULED).order_by(Notice.publish_at).limit(limit)))
+    recent = list(db.session.scalars(
+        select(Notice).where(Notice.state.in_([NoticeState.PUBLISHED, NoticeState.EXPIRED]))
+        .order_by(Notice.published_at.desc()).limit(limit)))
+    return upcoming, recent

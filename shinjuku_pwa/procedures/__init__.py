@@ -1,0 +1,1 @@
+"""Procedures, counters and life events: the one-stop guide (issue 4)."""

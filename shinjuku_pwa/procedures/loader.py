@@ -1,0 +1,358 @@
+"""content/counters, content/procedures and content/life-events: read, validate, write.
+
+`load_procedures` checks every file without touching the database and reports every
+problem as `path:line: message`; `apply_procedures` writes rows inside the importer's
+single transaction. content/importer.py lists the pair as the "procedures" section,
+after "pages", whose departments procedures refer to.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from marshmallow import ValidationError
+from sqlalchemy import select
+
+from ..content.loader import ContentError, ContentInvalid, parse_yaml, plain_values, schema_errors, split_front_matter
+from ..content.rendering import render_markdown
+from ..content.schemas import SLUG
+from ..extensions import db
+from ..i18n import LOCALE_CODES
+from ..pages.models import utcnow
+from .definitions import INHERIT, NO_DEADLINE, LifeEvent, ProcedureFacts
+from .models import Procedure, ProcedureTranslation, StoredCounter, StoredLifeEvent
+from .schemas import (
+    PROCEDURE_LEVEL_KEYS,
+    CounterSchema,
+    LifeEventSchema,
+    ProcedureFrontMatterSchema,
+    ProcedureTextSchema,
+)
+
+COUNTERS_DIR, PROCEDURES_DIR, LIFE_EVENTS_DIR = "counters", "procedures", "life-events"
+
+
+@dataclass
+class ProcedureFile:
+    procedure_id: str
+    locale: str
+    path: str
+    meta: dict
+    body_html: str
+    content_hash: str
+
+
+@dataclass
+class ProceduresBundle:
+    counters: dict[str, dict] = field(default_factory=dict)
+    procedures: dict[str, dict[str, ProcedureFile]] = field(default_factory=dict)  # id -> locale -> file
+    life_events: dict[str, dict] = field(default_factory=dict)
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return str(path.relative_to(root.parent))
+    except ValueError:
+        return str(path)
+
+
+def load_procedures(root: Path, loaded: dict[str, Any]) -> ProceduresBundle:
+    """Parse and validate the three folders; raise ContentInvalid listing every problem."""
+    root = Path(root)
+    errors: list[ContentError] = []
+    bundle = ProceduresBundle()
+    _load_counters(root, bundle, errors)
+    _load_procedure_files(root, bundle, errors)
+    _load_life_events(root, bundle, errors)
+    pages = loaded.get("pages")
+    departments = set(pages.departments) if pages is not None else None
+    _check_references(root, bundle, departments, errors)
+    if errors:
+        raise ContentInvalid(errors)
+    return bundle
+
+
+def _read_yaml_files(folder: Path, root: Path, errors: list[ContentError]):
+    for path in sorted(folder.glob("*")):
+        if path.is_dir() or path.name.startswith("."):
+            continue
+        rel = _relative(path, root)
+        if path.suffix != ".yaml":
+            errors.append(ContentError(rel, 1, "files here are <id>.yaml"))
+            continue
+        if not SLUG.match(path.stem):
+            errors.append(ContentError(rel, 1, "file name must be lower-case words joined by '-'"))
+            continue
+        text = path.read_text(encoding="utf-8")
+        data, lines = parse_yaml(text, rel, 1, errors)
+        if data is None:
+            if not any(e.path == rel for e in errors):
+                errors.append(ContentError(rel, 1, "empty file"))
+            continue
+        if not isinstance(data, dict):
+            errors.append(ContentError(rel, 1, "expected a mapping"))
+            continue
+        yield path, rel, text, plain_values(data), lines
+
+
+def _load_counters(root: Path, bundle: ProceduresBundle, errors: list[ContentError]) -> None:
+    for path, rel, text, data, lines in _read_yaml_files(root / COUNTERS_DIR, root, errors):
+        try:
+            counter = CounterSchema().load(data)
+        except ValidationError as exc:
+            errors.extend(schema_errors(exc, rel, lines, 1))
+            continue
+        counter.update(_path=rel, _lines=lines, content_hash=hashlib.sha256(text.encode()).hexdigest())
+        bundle.counters[path.stem] = counter
+
+
+def _load_life_events(root: Path, bundle: ProceduresBundle, errors: list[ContentError]) -> None:
+    for path, rel, text, data, lines in _read_yaml_files(root / LIFE_EVENTS_DIR, root, errors):
+        try:
+            event = LifeEventSchema().load(data)
+        except ValidationError as exc:
+            errors.extend(schema_errors(exc, rel, lines, 1))
+            continue
+        # Store what the author wrote (validated), not marshmallow's output: it is what definitions read.
+        bundle.life_events[path.stem] = {"data": data, "_path": rel, "_lines": lines, "_rule_lines": _item_lines(text, "rules"),
+                                         "position": event["position"],
+                                         "content_hash": hashlib.sha256(text.encode()).hexdigest()}
+
+
+def _item_lines(text: str, key: str) -> list[int]:
+    """Line number of each item of a top-level list, so an error points at the rule itself."""
+    node = yaml.compose(text, Loader=yaml.SafeLoader)
+    for key_node, value in node.value if isinstance(node, yaml.MappingNode) else ():
+        if getattr(key_node, "value", None) == key and isinstance(value, yaml.SequenceNode):
+            return [item.start_mark.line + 1 for item in value.value]
+    return []
+
+
+def _load_procedure_files(root: Path, bundle: ProceduresBundle, errors: list[ContentError]) -> None:
+    for path in sorted((root / PROCEDURES_DIR).glob("*/*")):
+        if path.is_dir() or path.name.startswith("."):
+            continue
+        rel = _relative(path, root)
+        procedure_id = path.parent.name
+        if path.suffix != ".md":
+            errors.append(ContentError(rel, 1, "procedure files are <locale>.md"))
+            continue
+        if not SLUG.match(procedure_id):
+            errors.append(ContentError(rel, 1, f"procedure folder '{procedure_id}' must be lower-case words joined by '-'"))
+            continue
+        if path.stem not in LOCALE_CODES:
+            errors.append(ContentError(rel, 1, f"unknown locale '{path.stem}' (one of {', '.join(LOCALE_CODES)})"))
+            continue
+        raw = path.read_bytes()
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            errors.append(ContentError(rel, 1, "not UTF-8 text"))
+            continue
+        parts = split_front_matter(text)
+        if parts is None:
+            errors.append(ContentError(rel, 1, "missing front matter between '---' lines"))
+            continue
+        front, body, _ = parts
+        data, lines = parse_yaml(front, rel, 2, errors)
+        if not isinstance(data, dict):
+            if not any(e.path == rel for e in errors):
+                errors.append(ContentError(rel, 2, "front matter must be a mapping"))
+            continue
+        data = plain_values(data)
+        if path.stem != "ja":
+            misplaced = [key for key in PROCEDURE_LEVEL_KEYS if key in data]
+            for key in misplaced:
+                errors.append(ContentError(rel, lines.get(key, 2), f"'{key}' is the same in every language: write it in ja.md only"))
+            if misplaced:
+                continue
+        schema = ProcedureFrontMatterSchema() if path.stem == "ja" else ProcedureTextSchema()
+        try:
+            meta = schema.load(data)
+        except ValidationError as exc:
+            errors.extend(schema_errors(exc, rel, lines, 1))
+            continue
+        meta["_lines"] = lines
+        bundle.procedures.setdefault(procedure_id, {})[path.stem] = ProcedureFile(
+            procedure_id, path.stem, rel, meta, render_markdown(body), hashlib.sha256(raw).hexdigest()
+        )
+
+
+def _check_references(root: Path, bundle: ProceduresBundle, departments: set[str] | None, errors) -> None:
+    for procedure_id, files in bundle.procedures.items():
+        original = files.get("ja")
+        if original is None:
+            if not (root / PROCEDURES_DIR / procedure_id / "ja.md").exists():
+                some = next(iter(files.values()))
+                errors.append(ContentError(some.path, 1, f"procedure '{procedure_id}' has no ja.md (Japanese is required)"))
+            continue
+        meta = original.meta
+        department = meta.get("department")
+        if department and departments is not None and department not in departments:
+            errors.append(ContentError(original.path, meta["_lines"].get("department", 1), f"unknown department '{department}'"))
+        count = len(meta["documents"])
+        for lead in meta["lead_times"]:
+            if lead["document"] >= count:
+                errors.append(ContentError(original.path, meta["_lines"].get("lead_times", 1),
+                                           f"lead_times: there is no document {lead['document']} (count from 0)"))
+        for locale, file in files.items():
+            if len(file.meta["documents"]) != count:
+                errors.append(ContentError(file.path, file.meta["_lines"].get("documents", 1),
+                                           f"documents: {len(file.meta['documents'])} listed, ja.md lists {count} (keep them in the same order)"))
+    for counter_id, counter in bundle.counters.items():
+        for procedure_id in counter["handles"]:
+            if procedure_id not in bundle.procedures:
+                errors.append(ContentError(counter["_path"], counter["_lines"].get("handles", 1),
+                                           f"handles unknown procedure '{procedure_id}'"))
+    for event_id, stored in bundle.life_events.items():
+        errors.extend(_event_reference_errors(event_id, stored, bundle))
+
+
+def _event_reference_errors(event_id: str, stored: dict, bundle: ProceduresBundle):
+    event = LifeEvent.from_dict(event_id, stored["data"])
+    path, rule_lines = stored["_path"], stored["_rule_lines"]
+    dates = {q.id for q in event.questions if q.type == "date"}
+    for index, rule in enumerate(event.rules):
+        where = f"rule {index + 1} ({rule.procedure})"
+        line = rule_lines[index] if index < len(rule_lines) else stored["_lines"].get("rules", 1)
+        files = bundle.procedures.get(rule.procedure)
+        if files is None or "ja" not in files:
+            yield ContentError(path, line, f"{where}: unknown procedure '{rule.procedure}'")
+            continue
+        facts = ProcedureFacts.from_dict(rule.procedure, files["ja"].meta)
+        # `deadline: null` in a rule means "no dates from the procedure here", opening dates included.
+        used = [] if rule.deadline_mode == NO_DEADLINE else [facts.opens, facts.online_opens]
+        used += [facts.deadline] if rule.deadline_mode == INHERIT else []
+        for deadline_rule in filter(None, used):
+            if deadline_rule.anchor not in dates:
+                yield ContentError(path, line, f"{where}: the procedure's dates count from '{deadline_rule.anchor}', "
+                                               "which is not a date question of this event (override 'deadline' in the rule)")
+        handlers = {cid for cid, counter in bundle.counters.items() if rule.procedure in counter["handles"]}
+        named = list(rule.counters or ()) + [c for r in rule.restrictions for c in r.counters]
+        for counter_id in named:
+            if counter_id not in bundle.counters:
+                yield ContentError(path, line, f"{where}: unknown counter '{counter_id}'")
+            elif counter_id not in handlers:
+                yield ContentError(path, line, f"{where}: counter '{counter_id}' does not handle '{rule.procedure}'")
+
+
+# ---------------------------------------------------------------- writing
+
+def apply_procedures(bundle: ProceduresBundle, report) -> None:
+    _apply_counters(bundle, report)
+    _apply_procedures(bundle, report)
+    _apply_life_events(bundle, report)
+    db.session.flush()
+
+
+def _apply_counters(bundle: ProceduresBundle, report) -> None:
+    existing = {c.id: c for c in db.session.scalars(select(StoredCounter))}
+    for counter_id, item in bundle.counters.items():
+        values = {
+            "kind": item["kind"], "position": item["position"], "names": item["name"],
+            "address": item.get("address") or {}, "handles": item["handles"], "note": item.get("note") or {},
+            "source": item["source"], "reviewed": item["reviewed"], "content_hash": item["content_hash"], "listed": True,
+        }
+        row = existing.pop(counter_id, None)
+        if row is None:
+            db.session.add(StoredCounter(id=counter_id, **values))
+            report.added.append(f"counter:{counter_id}")
+        elif row.content_hash != item["content_hash"] or not row.listed:
+            for key, value in values.items():
+                setattr(row, key, value)
+            report.updated.append(f"counter:{counter_id}")
+        else:
+            report.unchanged += 1
+    for row in existing.values():
+        if row.listed:
+            row.listed = False
+            report.unpublished.append(f"counter:{row.id}")
+
+
+def procedure_facts(meta: dict) -> dict:
+    """The language-independent part of ja.md's front matter, as stored in Procedure.facts."""
+    return {key: meta[key] for key in PROCEDURE_LEVEL_KEYS if key != "department" and meta.get(key) not in (None, [])}
+
+
+def _apply_procedures(bundle: ProceduresBundle, report) -> None:
+    now = utcnow()
+    existing = {p.id: p for p in db.session.scalars(select(Procedure))}
+    for procedure_id, files in bundle.procedures.items():
+        original = files["ja"].meta
+        values = {"department_id": original.get("department"), "facts": procedure_facts(original), "published": True}
+        procedure = existing.pop(procedure_id, None)
+        if procedure is None:
+            procedure = Procedure(id=procedure_id, updated_at=now, **values)
+            db.session.add(procedure)
+            report.added.append(f"procedure:{procedure_id}")
+            changed = True
+        else:
+            changed = any(getattr(procedure, key) != value for key, value in values.items())
+            for key, value in values.items():
+                setattr(procedure, key, value)
+        translations = {t.locale: t for t in procedure.translations}
+        for locale, file in files.items():
+            changed |= _apply_translation(procedure, translations.pop(locale, None), file, now, report)
+        for locale, row in translations.items():
+            if row.published:
+                row.published = False
+                row.updated_at = now
+                report.unpublished.append(f"{PROCEDURES_DIR}/{procedure_id}/{locale}.md")
+                changed = True
+        if changed:
+            procedure.updated_at = now
+    for procedure in existing.values():
+        if procedure.published:
+            procedure.published = False
+            procedure.updated_at = now
+            report.unpublished.append(f"procedure:{procedure.id}")
+
+
+def _apply_translation(procedure: Procedure, row: ProcedureTranslation | None, file: ProcedureFile, now, report) -> bool:
+    meta = file.meta
+    values = {
+        "title": meta["title"], "summary": meta["summary"], "who": meta["who"], "deadline_text": meta["deadline_text"],
+        "documents": list(meta["documents"]), "fee_note": meta["fee_note"], "online_service": meta["online_service"],
+        "where_text": meta["where"], "body_html": file.body_html, "source": meta["source"], "reviewed": meta["reviewed"],
+        "translation": meta["translation"], "tags": list(meta["tags"]), "content_hash": file.content_hash,
+        "published": True,
+    }
+    if row is None:
+        procedure.translations.append(ProcedureTranslation(locale=file.locale, updated_at=now, **values))
+        report.added.append(file.path)
+        return True
+    if row.content_hash != file.content_hash or not row.published:
+        for key, value in values.items():
+            setattr(row, key, value)
+        row.updated_at = now
+        report.updated.append(file.path)
+        return True
+    report.unchanged += 1
+    return False
+
+
+def _apply_life_events(bundle: ProceduresBundle, report) -> None:
+    now = utcnow()
+    existing = {e.id: e for e in db.session.scalars(select(StoredLifeEvent))}
+    for event_id, stored in bundle.life_events.items():
+        row = existing.pop(event_id, None)
+        values = {"position": stored["position"], "definition": stored["data"],
+                  "content_hash": stored["content_hash"], "published": True}
+        if row is None:
+            db.session.add(StoredLifeEvent(id=event_id, updated_at=now, **values))
+            report.added.append(f"life-event:{event_id}")
+        elif row.content_hash != stored["content_hash"] or not row.published:
+            for key, value in values.items():
+                setattr(row, key, value)
+            row.updated_at = now
+            report.updated.append(f"life-event:{event_id}")
+        else:
+            report.unchanged += 1
+    for row in existing.values():
+        if row.published:
+            row.published = False
+            row.updated_at = now
+            report.unpublished.append(f"life-event:{row.id}")

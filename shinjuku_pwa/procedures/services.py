@@ -1,0 +1,133 @@
+"""From a life event and parsed answers to a checklist with every name in the reader's language.
+
+Glue between stored content and the pure checklist. It attaches titles, documents and
+counter names; it writes no prose of its own (wording.py does, at the edges).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from ..i18n import localized
+from . import queries
+from .checklist import Checklist, build_checklist
+from .definitions import LifeEvent
+from .models import StoredCounter
+
+TOKYO = ZoneInfo("Asia/Tokyo")
+
+
+def today_in_tokyo() -> dt.date:
+    """The ward's today: deadlines are Japanese dates, whatever the server's or reader's time zone."""
+    return dt.datetime.now(TOKYO).date()
+
+
+@dataclass(frozen=True)
+class ChecklistResult:
+    """The pure checklist and the stored rows its ids refer to, for one locale."""
+
+    event: LifeEvent
+    checklist: Checklist
+    procedures: Mapping[str, queries.LocalizedProcedure]
+    counters: Mapping[str, StoredCounter]
+    locale: str
+    today: dt.date
+
+
+def checklist_for(event: LifeEvent, answers: Mapping[str, Any], locale: str, today: dt.date) -> ChecklistResult:
+    procedure_ids = event.procedure_ids
+    procedures = queries.get_procedures_by_ids(procedure_ids, locale)
+    rows = queries.list_counters()
+    facts = {pid: item.facts for pid, item in procedures.items()}
+    # A rule whose procedure is unpublished drops out rather than breaking the whole checklist.
+    usable = LifeEvent(event.id, event.title, event.summary, event.questions,
+                       tuple(r for r in event.rules if r.procedure in facts), event.position)
+    checklist = build_checklist(usable, answers, facts, queries.counters_for_planning(rows), today)
+    return ChecklistResult(event, checklist, procedures, {row.id: row for row in rows}, locale, today)
+
+
+def counter_ref(row: StoredCounter | None, locale: str, procedure_id: str | None = None) -> dict | None:
+    if row is None:
+        return None
+    window = (row.handles or {}).get(procedure_id) if procedure_id else None
+    return {
+        "id": row.id,
+        "kind": row.kind,
+        "name": localized(row.names, locale),
+        "address": localized(row.address, locale) or None,
+        "window": localized(window, locale) or None if window else None,
+        "note": localized(row.note, locale) or None,
+    }
+
+
+def counters_for(procedure_id: str, locale: str) -> list[dict]:
+    """Every counter that handles a procedure, main office first, with its window for it."""
+    return [counter_ref(row, locale, procedure_id) for row in queries.list_counters() if procedure_id in (row.handles or {})]
+
+
+def documents(item: queries.LocalizedProcedure, traps: Mapping[int, int]) -> list[dict]:
+    lead_times = {lead.document: lead.days for lead in item.facts.lead_times}
+    return [
+        {"name": name, "takes_days": lead_times.get(index), "lead_time_trap": index in traps}
+        for index, name in enumerate(item.text.documents)
+    ]
+
+
+def checklist_payload(result: ChecklistResult) -> dict:
+    """The checklist as plain data in the reader's language (the API's body, the template's input)."""
+    locale = result.locale
+    items = []
+    for item in result.checklist.items:
+        procedure = result.procedures[item.procedure_id]
+        facts = procedure.procedure.facts
+        items.append({
+            "procedure_id": item.procedure_id,
+            "title": procedure.text.title,
+            "summary": procedure.text.summary,
+            "lang": procedure.lang,
+            "translation": procedure.text.translation,
+            "status": item.status,
+            "decided_by": list(item.decided_by),
+            "deadline": item.deadline,
+            "deadline_kind": item.deadline_kind,
+            "deadline_rule": item.deadline_rule.to_dict() if item.deadline_rule else None,
+            "deadline_text": procedure.text.deadline_text,
+            "opens": item.opens,
+            "online_opens": item.online_opens,
+            "counter": counter_ref(result.counters.get(item.counter_id), locale, item.procedure_id),
+            "also_at": list(item.also_at),
+            "documents": documents(procedure, {trap.document: trap.takes_days for trap in item.lead_time_traps}),
+            "fee": facts.get("fee"),
+            "fee_note": procedure.text.fee_note,
+            "online_url": facts.get("online_url"),
+            "online_service": procedure.text.online_service,
+            "where": procedure.text.where_text,
+            "note": localized(item.note, locale) or None if item.note else None,
+        })
+    visits = [
+        {
+            "counter": counter_ref(result.counters[visit.counter_id], locale),
+            "items": list(visit.procedure_ids),
+            "earliest_deadline": visit.earliest_deadline,
+            "not_before": visit.not_before,
+            "alternatives": [counter_ref(result.counters[cid], locale) for cid in visit.alternatives],
+        }
+        for visit in result.checklist.visits
+    ]
+    warnings = [
+        {"code": w.code, "procedure_id": w.procedure_id, "date": w.date, "deadline_kind": w.deadline_kind,
+         "document": w.document, "takes_days": w.takes_days}
+        for w in result.checklist.warnings
+    ]
+    return {
+        "event": result.event.id,
+        "lang": locale,
+        "today": result.today,
+        "items": items,
+        "visits": visits,
+        "elsewhere": list(result.checklist.elsewhere),
+        "warnings": warnings,
+    }

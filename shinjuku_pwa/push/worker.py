@@ -1,0 +1,78 @@
+"""The push worker: publishes due notices and sends their deliveries, batch after batch."""
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import signal
+from dataclasses import dataclass, field
+
+from ..notices.services import expire_due, publish_due
+from .dispatcher import build_jobs, claim_batch, record_outcomes
+from .sender import PushSender
+from .vapid import VapidSigner, app_vapid
+
+log = logging.getLogger(__name__)
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+@dataclass
+class PassReport:
+    published: list[int] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=lambda: {"sent": 0, "failed": 0, "gone": 0, "retrying": 0})
+
+    def add(self, counts: dict[str, int]) -> None:
+        for key, value in counts.items():
+            self.counts[key] += value
+
+
+def make_signer(app) -> VapidSigner:
+    return VapidSigner(app_vapid(app), app.config["VAPID_SUBJECT"])
+
+
+async def run_pass(sender: PushSender, clock=utcnow, batch_size: int = 500, max_batches: int | None = None) -> PassReport:
+    """Publish what is due, then send until nothing due is left (or max_batches)."""
+    report = PassReport()
+    now = clock()
+    report.published = publish_due(now)
+    expire_due(now)
+    batches = 0
+    while max_batches is None or batches < max_batches:
+        now = clock()
+        claimed = claim_batch(now, batch_size)
+        if not claimed:
+            break
+        jobs, settled = build_jobs(claimed, now)
+        outcomes = settled + await sender.send(jobs)
+        report.add(record_outcomes(outcomes, claimed, clock()))
+        batches += 1
+    return report
+
+
+async def run_forever(app, idle_seconds: float = 1.0, clock=utcnow) -> None:
+    """Until SIGINT/SIGTERM: a pass, then a short sleep when there was nothing to do."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        try:
+            loop.add_signal_handler(sig, stop.set)
+        except (NotImplementedError, RuntimeError):
+            pass
+    async with PushSender(make_signer(app), concurrency=app.config["PUSH_CONCURRENCY"],
+                          timeout_seconds=app.config["PUSH_TIMEOUT_SECONDS"]) as sender:
+        while not stop.is_set():
+            try:
+                report = await run_pass(sender, clock, batch_size=app.config["PUSH_BATCH_SIZE"])
+            except Exception:  # a database hiccup must not kill the worker: log and try again
+                log.exception("push pass failed")
+                report = PassReport()
+            if report.published or any(report.counts.values()):
+                log.info("push pass: published %s, %s", report.published, report.counts)
+                continue
+            try:
+                await asyncio.wait_for(stop.wait(), timeout=idle_seconds)
+            except asyncio.TimeoutError:
+                pass

@@ -1,0 +1,58 @@
+"""The reader settings page: a plain form that works without JavaScript; the choice lives in a cookie."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, has_request_context, redirect, render_template, request, url_for
+from marshmallow import ValidationError
+
+from .preferences import COOKIE_MAX_AGE, COOKIE_NAME, ReaderSettings, cookie_value, safe_return_path, settings_from_cookie
+from .schemas import ReaderSettingsArgs
+
+bp = Blueprint("reader_settings", __name__)
+
+
+@bp.route("/<locale:lang>/settings", methods=["GET", "POST"])
+def settings(lang: str):
+    """Show the reader's settings; a POST saves them on this device and goes back to their page."""
+    if request.method == "GET":
+        return render_template(
+            "reader_settings/settings.html",
+            return_to=safe_return_path(request.args.get("next")),
+            saved=bool(request.args.get("saved")),
+        )
+    try:
+        args = ReaderSettingsArgs().load(request.form)
+    except ValidationError:
+        abort(422)
+    chosen = current_settings().updated(text_size=args["text_size"], contrast=args["contrast"], furigana=args["furigana"])
+    target = safe_return_path(args["return_to"]) or url_for("reader_settings.settings", lang=lang, saved=1)
+    response = redirect(target, code=303)
+    response.set_cookie(
+        COOKIE_NAME, cookie_value(chosen), max_age=COOKIE_MAX_AGE, samesite="Lax", secure=request.is_secure, httponly=True
+    )
+    return response
+
+
+def current_settings() -> ReaderSettings:
+    return settings_from_cookie(request.cookies.get(COOKIE_NAME)) if has_request_context() else ReaderSettings()
+
+
+def settings_url(lang: str) -> str:
+    """The footer's link to the settings page, carrying the page to come back to after saving."""
+    here = request.full_path.rstrip("?") if has_request_context() and request.method == "GET" else None
+    if not here or request.endpoint == "reader_settings.settings":
+        return url_for("reader_settings.settings", lang=lang)
+    return url_for("reader_settings.settings", lang=lang, next=here)
+
+
+@bp.app_context_processor
+def reader_context():
+    """`reader` in every template: base.html puts its classes on <html>, page.html asks about furigana."""
+    return {"reader": current_settings(), "reader_settings_url": settings_url}
+
+
+@bp.after_app_request
+def vary_on_cookie(response):
+    """HTML depends on the reader's cookie: no shared cache may give one reader's page to another."""
+    if response.mimetype == "text/html":
+        response.vary.add("Cookie")
+    return response

@@ -1,0 +1,89 @@
+"""Ranking across languages, de-duplication, best bets and facets: plain functions.
+
+Every locale is searched at once. A match counts fully in the reader's own locale, a little
+less in the locales the reader falls back to (easy Japanese, Japanese) and in English (so
+English words typed in the Japanese UI find the English pages), and least in the others.
+Each item appears once, in the best-scoring of its languages; the view says when that is
+not the reader's language.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..i18n import LOCALE_CODES, content_fallbacks
+from .catalog import Catalog, ItemInfo
+
+READER_LOCALE_WEIGHT = 1.0
+NEAR_LOCALE_WEIGHT = 0.75  # the reader's fallbacks (ja-easy, ja) and English
+OTHER_LOCALE_WEIGHT = 0.5
+
+
+@dataclass(frozen=True)
+class RankedItem:
+    info: ItemInfo  # the document (item in one locale) that represents the item
+    docnum: int
+    score: float
+    best_bet: bool = False
+
+
+@dataclass(frozen=True)
+class FacetCount:
+    value: str
+    count: int
+
+
+def locale_weight(doc_locale: str, reader_locale: str) -> float:
+    if doc_locale == reader_locale:
+        return READER_LOCALE_WEIGHT
+    if doc_locale in content_fallbacks(reader_locale) or doc_locale == "en":
+        return NEAR_LOCALE_WEIGHT
+    return OTHER_LOCALE_WEIGHT
+
+
+def rank_items(hits: list[tuple[float, int]], catalog: Catalog, lang: str) -> list[RankedItem]:
+    """One entry per item, in its best-scoring language after weighting, best first."""
+    weights = {code: locale_weight(code, lang) for code in LOCALE_CODES}
+    items = catalog.items
+    best: dict[tuple[str, str], tuple[float, int]] = {}
+    for score, docnum in hits:
+        info = items[docnum]
+        weighted = score * weights.get(info.locale, OTHER_LOCALE_WEIGHT)
+        key = (info.type, info.id)
+        current = best.get(key)
+        if current is None or weighted > current[0]:
+            best[key] = (weighted, docnum)
+    ranked = [RankedItem(items[docnum], docnum, weighted) for weighted, docnum in best.values()]
+    return sorted(ranked, key=lambda r: (-r.score, r.info.type, r.info.id))
+
+
+def _docnum_for_reader(catalog: Catalog, item: tuple[str, str], lang: str) -> int | None:
+    for locale in (*content_fallbacks(lang), "en"):
+        docnum = catalog.docnum_by_key.get((*item, locale))
+        if docnum is not None:
+            return docnum
+    return next((n for (t, i, _), n in catalog.docnum_by_key.items() if (t, i) == item), None)
+
+
+def pin_best_bets(ranked: list[RankedItem], catalog: Catalog, words: tuple[str, ...], lang: str) -> list[RankedItem]:
+    """Items staff pinned to this exact query go first, in their order."""
+    pinned_items = catalog.best_bets_by_query.get(words, [])
+    if not pinned_items:
+        return ranked
+    by_item = {r.info.item: r for r in ranked}
+    top_score = ranked[0].score if ranked else 1.0
+    pinned = []
+    for item in pinned_items:
+        current = by_item.get(item)
+        docnum = current.docnum if current else _docnum_for_reader(catalog, item, lang)
+        if docnum is not None:
+            pinned.append(RankedItem(catalog.items[docnum], docnum, max(top_score, current.score if current else 0), True))
+    pinned_keys = {r.info.item for r in pinned}
+    return pinned + [r for r in ranked if r.info.item not in pinned_keys]
+
+
+def facet_counts(ranked: list[RankedItem], attribute: str) -> list[FacetCount]:
+    counts: dict[str, int] = {}
+    for entry in ranked:
+        value = getattr(entry.info, attribute)
+        counts[value] = counts.get(value, 0) + 1
+    return [FacetCount(value, count) for value, count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]

@@ -1,0 +1,35 @@
+"""Resident-facing search page: a plain GET form, so it works without JavaScript."""
+from __future__ import annotations
+
+from flask import Blueprint, render_template, request
+from marshmallow import ValidationError
+
+from . import service
+from .schemas import SearchPageArgs
+
+bp = Blueprint("search", __name__)
+
+
+@bp.route("/<locale:lang>/search")
+def results(lang: str):
+    """Results with snippets, topic facets, pagination, "did you mean" and help when nothing matches."""
+    try:
+        args = SearchPageArgs().load(request.args)
+    except ValidationError as exc:
+        return render_template(
+            "search/results.html", query=request.args.get("q", ""), errors=exc.messages, outcome=None,
+            category=None, item_type=None, names={}, help=service.help_for_no_results(lang),
+        ), 422
+    outcome = None
+    if args["q"].strip():
+        outcome = service.search(args["q"], lang, category=args["category"], item_type=args["type"], page=args["page"])
+    return render_template(
+        "search/results.html",
+        query=args["q"],
+        errors={},
+        outcome=outcome,
+        category=args["category"],
+        item_type=args["type"],
+        names=service.category_names(lang),
+        help=service.help_for_no_results(lang) if outcome is None or not outcome.total else None,
+    )

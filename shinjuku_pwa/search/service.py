@@ -1,0 +1,337 @@
+"""Search as the views, the API and the CLI use it: search, suggest, count misses, reindex.
+
+Every locale is searched at once and ranked as ranking.py says. The best `CANDIDATES`
+documents (more for later result pages) are looked at, which is every match on this
+site's scale; totals and facet counts are over them.
+"""
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from whoosh import WhooshError
+
+from ..extensions import db
+from ..i18n import localized
+from ..pages import queries as page_queries
+from .analysis import clean_text, fold_for_match
+from .catalog import ItemInfo, completion_prefix
+from .curation import BEST_BETS_FILE, SYNONYMS_FILE, Curation, CurationInvalid, load_curation
+from .index import POINTER_FILE, BuildReport, LiveIndex, build_index, forget_live_index, index_exists, live_index
+from .models import MISS_QUERY_LENGTH, SearchMiss
+from .query import MAX_QUERY_CHARS, QueryTerms, build_query, restrict, suggestion_text, understand
+from .ranking import FacetCount, RankedItem, facet_counts, locale_weight, pin_best_bets, rank_items
+from .snippets import Segments, has_match, make_snippet
+from .sources import all_documents, url_in
+
+log = logging.getLogger(__name__)
+
+# Whoosh gets at most this long per query; what it found by then is answered.
+DEFAULT_DEADLINE_SECONDS = 0.25
+CANDIDATES = 100  # at least; a later result page looks at more (3 documents per result shown)
+GRAMS_BELOW = 3  # words finding fewer items than this: search again with bigrams
+SUGGESTION_LIMIT = 8
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    type: str
+    id: str
+    title: str
+    url: str
+    snippet: Segments
+    category: str
+    score: float
+    lang: str  # the language of the title and snippet shown
+    fallback: bool  # shown in another language than the reader's
+    best_bet: bool = False
+
+
+@dataclass(frozen=True)
+class SearchOutcome:
+    query: str
+    lang: str
+    total: int = 0
+    page: int = 1
+    per_page: int = 10
+    results: list[SearchResult] = field(default_factory=list)
+    categories: list[FacetCount] = field(default_factory=list)
+    types: list[FacetCount] = field(default_factory=list)
+    suggestion: str | None = None
+    other_languages_only: bool = False  # nothing matched in the reader's language
+    timed_out: bool = False
+
+    @property
+    def page_count(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+@dataclass(frozen=True)
+class Completion:
+    type: str
+    id: str
+    title: str
+    url: str
+    lang: str
+
+
+# --- the index -----------------------------------------------------------------------------
+
+def index_root() -> Path:
+    return Path(current_app.instance_path) / "search"
+
+
+def _content_dir(content_dir: Path | None) -> Path:
+    return Path(content_dir or current_app.config["CONTENT_DIR"])
+
+
+def refresh_index(strict: bool = True, content_dir: Path | None = None, unless_live: bool = False) -> BuildReport | None:
+    """Rebuild the index from every source and swap it in.
+
+    Synonyms and best bets come from content_dir/search (default: CONTENT_DIR).
+    strict: invalid synonyms or best bets raise CurationInvalid (content import reports
+    them); otherwise they are logged and the index is built without them, so a search is
+    never refused because of a curation typo. unless_live: see index.build_index.
+    """
+    documents = list(all_documents())
+    content_dir = _content_dir(content_dir)
+    try:
+        curation = load_curation(content_dir, known_items={doc.item for doc in documents})
+    except CurationInvalid as exc:
+        if strict:
+            raise
+        log.error("Search curation ignored until fixed:\n%s", exc)
+        curation = Curation()
+    return build_index(index_root(), documents, curation, unless_live=unless_live)
+
+
+def check_curation(content_dir: Path | None = None) -> Curation:
+    """Validate synonyms and best bets against what is published now; raise CurationInvalid."""
+    known = {doc.item for doc in all_documents()}
+    return load_curation(_content_dir(content_dir), known_items=known)
+
+
+def index_is_stale(content_dir: Path | None = None) -> bool:
+    """True when there is no index, or the curation files changed after the live one was built."""
+    root = index_root()
+    if not index_exists(root):
+        return True
+    built = (root / POINTER_FILE).stat().st_mtime
+    content_dir = _content_dir(content_dir)
+    return any(
+        path.exists() and path.stat().st_mtime > built
+        for path in (content_dir / SYNONYMS_FILE, content_dir / BEST_BETS_FILE)
+    )
+
+
+def ensure_index() -> LiveIndex:
+    """The live index, built first if this instance has none yet."""
+    root = index_root()
+    live = live_index(root)
+    if live is None:
+        refresh_index(strict=False, unless_live=True)
+        live = live_index(root)
+    return live
+
+
+def _top_hits(query, limit: int, deadline: float) -> tuple[LiveIndex, list[tuple[float, int]], bool]:
+    live = ensure_index()
+    try:
+        return live, *live.top_hits(query, limit, deadline)
+    except (OSError, WhooshError):
+        # The build may have been swapped and pruned under us: reopen the live one once.
+        log.warning("Search index read failed; reopening", exc_info=True)
+        forget_live_index(index_root())
+        live = ensure_index()
+        return live, *live.top_hits(query, limit, deadline)
+
+
+# --- searching -----------------------------------------------------------------------------
+
+def _deadline() -> float:
+    return time.monotonic() + current_app.config.get("SEARCH_DEADLINE_SECONDS", DEFAULT_DEADLINE_SECONDS)
+
+
+def _result(live: LiveIndex, entry: RankedItem, terms: QueryTerms, lang: str) -> SearchResult:
+    stored = live.stored(entry.docnum)
+    snippet = make_snippet(stored.get("text", ""), terms.highlights, terms.gram_highlights)
+    summary_snippet = make_snippet(stored.get("summary", ""), terms.highlights, terms.gram_highlights)
+    if has_match(summary_snippet) or not has_match(snippet):
+        snippet = summary_snippet  # the summary says what the page is for; prefer it when it matches
+    info = entry.info
+    return SearchResult(
+        type=info.type,
+        id=info.id,
+        title=info.title,
+        url=url_in(info.url, lang),
+        snippet=snippet,
+        category=info.category,
+        score=round(entry.score, 4),
+        lang=info.locale,
+        fallback=info.locale != lang,
+        best_bet=entry.best_bet,
+    )
+
+
+@dataclass(frozen=True)
+class Matches:
+    live: LiveIndex
+    ranked: list[RankedItem]
+    with_grams: bool
+    timed_out: bool
+
+
+def find_matches(terms: QueryTerms, lang: str, deadline: float, with_grams: bool | None = None,
+                 category: str | None = None, item_type: str | None = None, limit: int = CANDIDATES) -> Matches:
+    """Ranked items for analysed terms: the engine part of a search, without display.
+
+    Words and word pairs are tried first; only when they find fewer than GRAMS_BELOW items
+    are bigrams added (a second, wider search). Bigrams match almost everything written in
+    kanji or kana, so leaving them out when words suffice keeps most searches cheap.
+    Pass with_grams to force the choice (a filtered search repeats its unfiltered one's).
+    """
+    live = ensure_index()
+    ranked: list[RankedItem] = []
+    timed_out = False
+    for grams in ((False, True) if with_grams is None else (with_grams,)):
+        query = build_query(terms, with_grams=grams)
+        if query is None:
+            continue
+        live, hits, timed_out = _top_hits(restrict(query, category, item_type), limit, deadline)
+        ranked = [
+            r for r in pin_best_bets(rank_items(hits, live.catalog, lang), live.catalog, terms.words, lang)
+            if (not category or r.info.category == category) and (not item_type or r.info.type == item_type)
+        ]
+        if len(ranked) >= GRAMS_BELOW or not terms.grams:
+            return Matches(live, ranked, grams, timed_out)
+    return Matches(live, ranked, True, timed_out)
+
+
+def search(query: str, lang: str, category: str | None = None, item_type: str | None = None,
+           page: int = 1, per_page: int = 10, count_miss: bool = True) -> SearchOutcome:
+    """Search every published item for a resident's words; never raises on any input.
+
+    A query that finds nothing is counted (text and locale only) unless count_miss is False.
+    """
+    text = query[:MAX_QUERY_CHARS]
+    catalog = ensure_index().catalog
+    terms = understand(text, catalog.synonyms_by_first_word, catalog.corrector, catalog.known_stems)
+    suggestion = suggestion_text(text, terms.corrections)
+    if terms.empty:
+        return SearchOutcome(query=text, lang=lang, page=page, per_page=per_page, suggestion=suggestion)
+    deadline = _deadline()
+    limit = max(CANDIDATES, 3 * page * per_page)
+    matches = find_matches(terms, lang, deadline, limit=limit)
+    categories = facet_counts(matches.ranked, "category")
+    types = facet_counts(matches.ranked, "type")
+    timed_out = matches.timed_out
+    if category or item_type:
+        matches = find_matches(terms, lang, deadline, matches.with_grams, category, item_type, limit)
+        timed_out = timed_out or matches.timed_out
+    ranked = matches.ranked
+    results = [_result(matches.live, entry, terms, lang) for entry in ranked[(page - 1) * per_page:page * per_page]]
+    if not ranked and count_miss and not (category or item_type):
+        record_miss(text, lang)
+    return SearchOutcome(
+        query=text,
+        lang=lang,
+        total=len(ranked),
+        page=page,
+        per_page=per_page,
+        results=results,
+        categories=categories,
+        types=types,
+        suggestion=suggestion,
+        other_languages_only=bool(ranked) and all(r.info.locale != lang for r in ranked),
+        timed_out=timed_out,
+    )
+
+
+def suggest(query: str, lang: str, limit: int = SUGGESTION_LIMIT) -> list[Completion]:
+    """Up to `limit` titles completing what the reader has typed so far, their language first."""
+    prefix = completion_prefix(query[:MAX_QUERY_CHARS])
+    if not prefix:
+        return []
+    catalog = ensure_index().catalog
+    best: dict[tuple[str, str], tuple[tuple, ItemInfo]] = {}
+    for key, docnum in catalog.completion_candidates(prefix):
+        info = catalog.items[docnum]
+        starts_title = fold_for_match(clean_text(info.title)).startswith(prefix)
+        rank = (-locale_weight(info.locale, lang), not starts_title, len(info.title), info.title)
+        if info.item not in best or rank < best[info.item][0]:
+            best[info.item] = (rank, info)
+    chosen = sorted(best.values(), key=lambda pair: pair[0])[:limit]
+    return [Completion(info.type, info.id, info.title, url_in(info.url, lang), info.locale) for _, info in chosen]
+
+
+# --- around the results ----------------------------------------------------------------
+
+# Shown when nothing matched: what residents look for most, and people who can help.
+POPULAR_SLUGS = ["moving-in", "resident-certificate", "garbage-sorting", "national-health-insurance",
+                 "my-number-card", "residence-card"]
+CONSULTATION_SLUG = "multilingual-consultation"
+
+
+def category_names(lang: str) -> dict[str, str]:
+    return {category.id: localized(category.names, lang) for category in page_queries.list_categories()}
+
+
+@dataclass(frozen=True)
+class NoResultsHelp:
+    popular: list
+    consultation: object | None
+    categories: list
+
+
+def help_for_no_results(lang: str) -> NoResultsHelp:
+    """Popular pages, the consultation service and the topics, for an empty result page."""
+    counts = page_queries.count_pages_by_category()
+    consultation = page_queries.get_pages_by_slugs([CONSULTATION_SLUG], lang)
+    return NoResultsHelp(
+        popular=page_queries.get_pages_by_slugs(POPULAR_SLUGS, lang),
+        consultation=consultation[0] if consultation else None,
+        categories=[c for c in page_queries.list_categories() if counts.get(c.id)],
+    )
+
+
+# --- misses --------------------------------------------------------------------------------
+
+def miss_key(query: str) -> str:
+    """How misses are grouped: cleaned, lower case, at most the column's length."""
+    return clean_text(query).lower()[:MISS_QUERY_LENGTH]
+
+
+def record_miss(query: str, lang: str) -> None:
+    """Add one to the count of this query in this locale (an upsert: safe from many workers)."""
+    key = miss_key(query)
+    if not key:
+        return
+    table = SearchMiss.__table__
+    dialect = db.session.get_bind().dialect.name
+    inserts = {"postgresql": postgresql_insert, "sqlite": sqlite_insert}
+    if dialect in inserts:
+        statement = inserts[dialect](table).values(query=key, locale=lang, count=1)
+        statement = statement.on_conflict_do_update(
+            index_elements=[table.c.query, table.c.locale], set_={"count": table.c.count + 1}
+        )
+        db.session.execute(statement)
+    else:
+        updated = db.session.execute(
+            update(table).where(table.c.query == key, table.c.locale == lang).values(count=table.c.count + 1)
+        )
+        if not updated.rowcount:
+            db.session.add(SearchMiss(query=key, locale=lang, count=1))
+    db.session.commit()
+
+
+def top_misses(limit: int = 20, locale: str | None = None) -> list[SearchMiss]:
+    query = select(SearchMiss).order_by(SearchMiss.count.desc(), SearchMiss.query).limit(limit)
+    if locale:
+        query = query.where(SearchMiss.locale == locale)
+    return list(db.session.scalars(query))

@@ -1,0 +1,61 @@
+"""Residents see published notices from publish_at until expires_at, in their language or with a note."""
+from __future__ import annotations
+
+import datetime as dt
+
+from shinjuku_pwa.notices.services import publish_due
+from tests.push.conftest import add_notice
+
+NOW = dt.datetime.now(dt.timezone.utc)
+
+
+def _publish(app, **kwargs) -> int:
+    notice_id = add_notice(app, publish_at=NOW - dt.timedelta(minutes=5), push=False, **kwargs)
+    with app.app_context():
+        publish_due(NOW)
+    return notice_id
+
+
+def test_a_published_notice_is_listed_shown_and_on_the_home_page(content_app):
+    notice_id = _publish(content_app, title={"ja": "防災訓練のお知らせ", "en": "Disaster drill"},
+                         body={"ja": "本文", "en": "Join the drill.\n\nBring water."})
+    client = content_app.test_client()
+    listing = client.get("/en/notices").get_data(as_text=True)
+    assert "Disaster drill" in listing and f'href="/en/notices/{notice_id}"' in listing
+    page = client.get(f"/en/notices/{notice_id}").get_data(as_text=True)
+    assert "<p>Join the drill.</p><p>Bring water.</p>" in page
+    assert "Disaster drill" in client.get("/en/").get_data(as_text=True)
+
+
+def test_a_notice_without_the_readers_language_shows_japanese_with_a_note(content_app):
+    notice_id = _publish(content_app, title={"ja": "ごみ収集日の変更"}, body={"ja": "年末年始の収集日が変わります。"})
+    html = content_app.test_client().get(f"/ko/notices/{notice_id}").get_data(as_text=True)
+    assert "ごみ収集日の変更" in html
+    assert '<article class="while-current" lang="ja">' in html
+    assert 'class="note" lang="ko"' in html
+
+
+def test_scheduled_future_and_draft_notices_are_not_shown(content_app):
+    future = add_notice(content_app, publish_at=NOW + dt.timedelta(days=1), push=False, title={"ja": "未来のお知らせ"})
+    draft = add_notice(content_app, state="draft", push=False, title={"ja": "下書き"})
+    client = content_app.test_client()
+    listing = client.get("/ja/notices").get_data(as_text=True)
+    assert "未来のお知らせ" not in listing and "下書き" not in listing
+    assert client.get(f"/ja/notices/{future}").status_code == 404
+    assert client.get(f"/ja/notices/{draft}").status_code == 404
+
+
+def test_an_expired_notice_leaves_the_list_and_its_page_says_it_has_ended(content_app):
+    notice_id = _publish(content_app, title={"ja": "終わったお知らせ"}, expires_at=NOW - dt.timedelta(minutes=1))
+    client = content_app.test_client()
+    assert "終わったお知らせ" not in client.get("/ja/notices").get_data(as_text=True)
+    page = client.get(f"/ja/notices/{notice_id}").get_data(as_text=True)
+    assert '<p class="notice after-expiry">' in page and '<article class="while-current" hidden>' in page
+
+
+def test_a_notice_that_will_expire_carries_its_end_for_the_offline_app(content_app):
+    ends = NOW + dt.timedelta(hours=3)
+    notice_id = _publish(content_app, title={"ja": "期限付き"}, expires_at=ends)
+    html = content_app.test_client().get("/ja/notices").get_data(as_text=True)
+    assert f'data-expires-at="{ends.isoformat()}"' in html
+    assert f"/ja/notices/{notice_id}" in html

@@ -1,0 +1,52 @@
+"""Two worker processes on one database never send a delivery twice (SQLite and PostgreSQL)."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+from collections import Counter
+
+from sqlalchemy import func, select
+
+from shinjuku_pwa.config import PROJECT_ROOT
+from shinjuku_pwa.extensions import db
+from shinjuku_pwa.notices.services import publish_due
+from shinjuku_pwa.push.models import Delivery, DeliveryState, PushSubscription
+from tests.push.browser_keys import BrowserKeys
+from tests.push.conftest import add_notice
+
+SUBSCRIBERS = 600
+
+
+def test_two_workers_racing_send_each_delivery_exactly_once(push_app, push_service):
+    keys = BrowserKeys()  # one key pair is enough: the race is about rows, not crypto
+    with push_app.app_context():
+        db.session.add_all([
+            PushSubscription(endpoint=push_service.endpoint(f"s{i}"), endpoint_origin=push_service.origin,
+                             p256dh=keys.p256dh, auth=keys.auth, topics=["disaster"], lang="ja")
+            for i in range(SUBSCRIBERS)
+        ])
+        db.session.commit()
+    now = dt.datetime.now(dt.timezone.utc)
+    add_notice(push_app, urgency="high", publish_at=now)
+    with push_app.app_context():
+        publish_due(now)
+        url = push_app.config["SQLALCHEMY_DATABASE_URI"]
+        options = push_app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}).get("connect_args", {}).get("options")
+    if options:  # PostgreSQL: the test's own schema
+        url += "?options=" + options.replace("=", "%3D")
+    env = {**os.environ, "DATABASE_URL": url, "INSTANCE_PATH": push_app.instance_path, "SECRET_KEY": "race",
+           "PUSH_ENDPOINT_ALLOWLIST": push_service.origin, "PUSH_BATCH_SIZE": "25", "PYTHONWARNINGS": "ignore"}
+    command = [sys.executable, "-m", "flask", "--app", "shinjuku_pwa", "push", "send-due", "--once"]
+    workers = [subprocess.Popen(command, env=env, cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+               for _ in range(2)]
+    outputs = [worker.communicate(timeout=120) for worker in workers]
+    assert [worker.returncode for worker in workers] == [0, 0], outputs
+    per_endpoint = Counter(r.path for r in push_service.received)
+    assert len(per_endpoint) == SUBSCRIBERS and max(per_endpoint.values()) == 1
+    with push_app.app_context():
+        states = dict(db.session.execute(select(Delivery.state, func.count()).group_by(Delivery.state)).all())
+    assert states == {DeliveryState.SENT: SUBSCRIBERS}
+    # Both workers took part (the claims interleaved rather than one doing everything).
+    assert all(b"deliveries: {'sent': " in out and b"'sent': 0," not in out for out, _ in outputs), outputs
