@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Flask, g, request
+from flask import Flask, g
 from werkzeug.routing import BaseConverter
 
 from . import database, errors, http_caching, i18n, security

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from flask import Flask
 from flask_migrate import upgrade
 
 from shinjuku_pwa import create_app
@@ -40,7 +41,7 @@ class AppFactory:
         self.schemas: list[str] = []
         self.apps: list = []
 
-    def __call__(self, content_dir: Path | None = None, **config) -> "Flask":  # noqa: F821
+    def __call__(self, content_dir: Path | None = None, **config) -> Flask:
         folder = self.base / uuid.uuid4().hex[:8]
         folder.mkdir(parents=True)
         settings = {

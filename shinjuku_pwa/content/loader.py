@@ -111,7 +111,7 @@ def _flatten(problems) -> str:
     return str(problems)
 
 
-def _relative(path: Path, root: Path) -> str:
+def relative_path(path: Path, root: Path) -> str:
     try:
         return str(path.relative_to(root.parent))
     except ValueError:
@@ -145,7 +145,7 @@ def load_content(root: Path) -> ContentBundle:
 
 def _load_categories(root: Path, bundle: ContentBundle, errors: list[ContentError]) -> None:
     path = root / "categories.yaml"
-    rel = _relative(path, root)
+    rel = relative_path(path, root)
     if not path.exists():
         errors.append(ContentError(rel, 1, "missing file: categories are required"))
         return
@@ -173,7 +173,7 @@ def _load_categories(root: Path, bundle: ContentBundle, errors: list[ContentErro
 
 def _load_departments(root: Path, bundle: ContentBundle, errors: list[ContentError]) -> None:
     for path in sorted((root / "departments").glob("*.yaml")):
-        rel = _relative(path, root)
+        rel = relative_path(path, root)
         if not SLUG.match(path.stem):
             errors.append(ContentError(rel, 1, "file name must be lower-case words joined by '-'"))
             continue
@@ -194,18 +194,35 @@ def _load_departments(root: Path, bundle: ContentBundle, errors: list[ContentErr
         bundle.departments[path.stem] = department
 
 
-def _load_pages(root: Path, bundle: ContentBundle, errors: list[ContentError]) -> None:
-    pages_dir = root / "pages"
-    for path in sorted(pages_dir.glob("*/*")):
-        rel = _relative(path, root)
-        slug = path.parent.name
+@dataclass(frozen=True)
+class LocaleDocument:
+    """One `<folder>/<id>/<locale>.md` file whose front matter parsed to a mapping."""
+
+    item_id: str
+    locale: str
+    path: str  # relative, for messages
+    raw: bytes
+    data: dict
+    lines: dict[str, int]
+    body: str
+    body_line: int
+
+
+def read_locale_documents(root: Path, folder: str, noun: str, errors: list[ContentError]):
+    """Yield each well-formed `<folder>/<id>/<locale>.md`; report every malformed one in `errors`.
+
+    Pages and procedures share this layout; what their front matter means is up to each loader.
+    """
+    for path in sorted((root / folder).glob("*/*")):
         if path.is_dir() or path.name.startswith("."):
             continue
+        rel = relative_path(path, root)
+        item_id = path.parent.name
         if path.suffix != ".md":
-            errors.append(ContentError(rel, 1, "page files are <locale>.md"))
+            errors.append(ContentError(rel, 1, f"{noun} files are <locale>.md"))
             continue
-        if not SLUG.match(slug):
-            errors.append(ContentError(rel, 1, f"page folder '{slug}' must be lower-case words joined by '-'"))
+        if not SLUG.match(item_id):
+            errors.append(ContentError(rel, 1, f"{noun} folder '{item_id}' must be lower-case words joined by '-'"))
             continue
         if path.stem not in LOCALE_CODES:
             errors.append(ContentError(rel, 1, f"unknown locale '{path.stem}' (one of {', '.join(LOCALE_CODES)})"))
@@ -229,17 +246,24 @@ def _load_pages(root: Path, bundle: ContentBundle, errors: list[ContentError]) -
         if not isinstance(data, dict):
             errors.append(ContentError(rel, 2, "front matter must be a mapping"))
             continue
+        yield LocaleDocument(item_id, path.stem, rel, raw, plain_values(data), lines, body, body_line)
+
+
+def _load_pages(root: Path, bundle: ContentBundle, errors: list[ContentError]) -> None:
+    for document in read_locale_documents(root, "pages", "page", errors):
+        rel, lines, body, body_line, raw = document.path, document.lines, document.body, document.body_line, document.raw
+        slug, data = document.item_id, document.data
         try:
-            meta = PageFrontMatterSchema().load(plain_values(data))
+            meta = PageFrontMatterSchema().load(data)
         except ValidationError as exc:
             errors.extend(schema_errors(exc, rel, lines, 1))
             continue
         meta["_lines"] = lines
         errors.extend(ContentError(rel, body_line + index, message) for index, message in reading_mark_problems(body))
         body_html = render_markdown(body)
-        bundle.pages.setdefault(slug, {})[path.stem] = PageFile(
+        bundle.pages.setdefault(slug, {})[document.locale] = PageFile(
             slug=slug,
-            locale=path.stem,
+            locale=document.locale,
             path=rel,
             meta=meta,
             body_html=without_reading_marks(body_html),

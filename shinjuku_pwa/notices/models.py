@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 
-from sqlalchemy import JSON, Boolean, Enum, ForeignKey, Index, Integer, String
+from sqlalchemy import JSON, Boolean, Enum, Index, Integer
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..database import UtcDateTime

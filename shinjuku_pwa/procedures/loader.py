@@ -16,11 +16,12 @@ import yaml
 from marshmallow import ValidationError
 from sqlalchemy import select
 
-from ..content.loader import ContentError, ContentInvalid, parse_yaml, plain_values, schema_errors, split_front_matter
+from ..content.loader import (
+    ContentError, ContentInvalid, parse_yaml, plain_values, read_locale_documents, relative_path, schema_errors,
+)
 from ..content.rendering import render_markdown
 from ..content.schemas import SLUG
 from ..extensions import db
-from ..i18n import LOCALE_CODES
 from ..pages.models import utcnow
 from .definitions import INHERIT, NO_DEADLINE, LifeEvent, ProcedureFacts
 from .models import Procedure, ProcedureTranslation, StoredCounter, StoredLifeEvent
@@ -52,13 +53,6 @@ class ProceduresBundle:
     life_events: dict[str, dict] = field(default_factory=dict)
 
 
-def _relative(path: Path, root: Path) -> str:
-    try:
-        return str(path.relative_to(root.parent))
-    except ValueError:
-        return str(path)
-
-
 def load_procedures(root: Path, loaded: dict[str, Any]) -> ProceduresBundle:
     """Parse and validate the three folders; raise ContentInvalid listing every problem."""
     root = Path(root)
@@ -79,7 +73,7 @@ def _read_yaml_files(folder: Path, root: Path, errors: list[ContentError]):
     for path in sorted(folder.glob("*")):
         if path.is_dir() or path.name.startswith("."):
             continue
-        rel = _relative(path, root)
+        rel = relative_path(path, root)
         if path.suffix != ".yaml":
             errors.append(ContentError(rel, 1, "files here are <id>.yaml"))
             continue
@@ -132,52 +126,24 @@ def _item_lines(text: str, key: str) -> list[int]:
 
 
 def _load_procedure_files(root: Path, bundle: ProceduresBundle, errors: list[ContentError]) -> None:
-    for path in sorted((root / PROCEDURES_DIR).glob("*/*")):
-        if path.is_dir() or path.name.startswith("."):
-            continue
-        rel = _relative(path, root)
-        procedure_id = path.parent.name
-        if path.suffix != ".md":
-            errors.append(ContentError(rel, 1, "procedure files are <locale>.md"))
-            continue
-        if not SLUG.match(procedure_id):
-            errors.append(ContentError(rel, 1, f"procedure folder '{procedure_id}' must be lower-case words joined by '-'"))
-            continue
-        if path.stem not in LOCALE_CODES:
-            errors.append(ContentError(rel, 1, f"unknown locale '{path.stem}' (one of {', '.join(LOCALE_CODES)})"))
-            continue
-        raw = path.read_bytes()
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            errors.append(ContentError(rel, 1, "not UTF-8 text"))
-            continue
-        parts = split_front_matter(text)
-        if parts is None:
-            errors.append(ContentError(rel, 1, "missing front matter between '---' lines"))
-            continue
-        front, body, _ = parts
-        data, lines = parse_yaml(front, rel, 2, errors)
-        if not isinstance(data, dict):
-            if not any(e.path == rel for e in errors):
-                errors.append(ContentError(rel, 2, "front matter must be a mapping"))
-            continue
-        data = plain_values(data)
-        if path.stem != "ja":
+    for document in read_locale_documents(root, PROCEDURES_DIR, "procedure", errors):
+        rel, lines, data, locale = document.path, document.lines, document.data, document.locale
+        procedure_id = document.item_id
+        if locale != "ja":
             misplaced = [key for key in PROCEDURE_LEVEL_KEYS if key in data]
             for key in misplaced:
                 errors.append(ContentError(rel, lines.get(key, 2), f"'{key}' is the same in every language: write it in ja.md only"))
             if misplaced:
                 continue
-        schema = ProcedureFrontMatterSchema() if path.stem == "ja" else ProcedureTextSchema()
+        schema = ProcedureFrontMatterSchema() if locale == "ja" else ProcedureTextSchema()
         try:
             meta = schema.load(data)
         except ValidationError as exc:
             errors.extend(schema_errors(exc, rel, lines, 1))
             continue
         meta["_lines"] = lines
-        bundle.procedures.setdefault(procedure_id, {})[path.stem] = ProcedureFile(
-            procedure_id, path.stem, rel, meta, render_markdown(body), hashlib.sha256(raw).hexdigest()
+        bundle.procedures.setdefault(procedure_id, {})[locale] = ProcedureFile(
+            procedure_id, locale, rel, meta, render_markdown(document.body), hashlib.sha256(document.raw).hexdigest()
         )
 
 
