@@ -153,7 +153,7 @@ def args_from_values(values: dict, now: dt.datetime) -> dict:
         "publish_at": values["publish_at"] or now.astimezone(TOKYO).isoformat(),
         "expires_at": values["expires_at"] or None,
         "urgency": values["urgency"],
-        "ttl": int(hours) * 3600 if hours.isdigit() else hours,  # not a whole number: the schema refuses it
+        "ttl": int(hours) * 3600 if hours.isdecimal() else hours,  # not a whole number: the schema refuses it
     }
     if values["push"]:
         args["push"] = values["push"]

@@ -8,6 +8,7 @@ import signal
 from dataclasses import dataclass, field
 
 from ..notices.services import expire_due, publish_due
+from ..search.service import refresh_index
 from .dispatcher import build_jobs, claim_batch, record_outcomes
 from .sender import PushSender
 from .vapid import VapidSigner, app_vapid
@@ -38,7 +39,9 @@ async def run_pass(sender: PushSender, clock=utcnow, batch_size: int = 500, max_
     report = PassReport()
     now = clock()
     report.published = publish_due(now)
-    expire_due(now)
+    if report.published or expire_due(now):
+        # Published notices join the search index, expired ones leave it (this host's index).
+        refresh_index(strict=False)
     batches = 0
     while max_batches is None or batches < max_batches:
         now = clock()

@@ -85,5 +85,7 @@ def facet_counts(ranked: list[RankedItem], attribute: str) -> list[FacetCount]:
     counts: dict[str, int] = {}
     for entry in ranked:
         value = getattr(entry.info, attribute)
+        if not value:  # procedures and life events belong to no topic: no facet for them
+            continue
         counts[value] = counts.get(value, 0) + 1
     return [FacetCount(value, count) for value, count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]

@@ -28,7 +28,9 @@ from flask import current_app
 from sqlalchemy import select
 
 from ..extensions import db
+from ..notices.models import Notice, NoticeState
 from ..pages.models import Page, PageTranslation
+from ..procedures.models import Procedure, ProcedureTranslation, StoredLifeEvent
 
 
 @dataclass(frozen=True)
@@ -100,9 +102,57 @@ def page_documents() -> Iterator[SearchDocument]:
         )
 
 
-# Every source of searchable items. Procedures, life events and notices add theirs here.
+def procedure_documents() -> Iterator[SearchDocument]:
+    """Every published translation of every published procedure (its own page, not a topic)."""
+    rows = db.session.scalars(
+        select(ProcedureTranslation)
+        .join(Procedure)
+        .where(Procedure.published, ProcedureTranslation.published)
+        .order_by(ProcedureTranslation.procedure_id, ProcedureTranslation.locale)
+    )
+    for row in rows:
+        body = "\n".join(part for part in (row.who, row.deadline_text, row.where_text, text_from_html(row.body_html)) if part)
+        yield SearchDocument(
+            type="procedure", id=row.procedure_id, locale=row.locale, title=row.title, summary=row.summary,
+            body=body, category="", url=localized_url("procedures.procedure", procedure_id=row.procedure_id),
+            tags=tuple(row.tags or ()),
+        )
+
+
+def life_event_documents() -> Iterator[SearchDocument]:
+    """Each life event's questionnaire, in every language it has a title in."""
+    for event in db.session.scalars(select(StoredLifeEvent).where(StoredLifeEvent.published)):
+        titles = event.definition.get("title", {})
+        summaries = event.definition.get("summary", {})
+        for locale, title in titles.items():
+            yield SearchDocument(
+                type="life_event", id=event.id, locale=locale, title=title, summary=summaries.get(locale, ""),
+                body="", category="", url=localized_url("procedures.life_event", event_id=event.id),
+            )
+
+
+def notice_documents() -> Iterator[SearchDocument]:
+    """Published notices residents can see now, in each language they were written in.
+
+    Expired ones drop out at the next rebuild (each publish or withdrawal triggers one);
+    results are also filtered by time when shown, so an expired notice is never offered.
+    """
+    for notice in db.session.scalars(select(Notice).where(Notice.state == NoticeState.PUBLISHED)):
+        for locale, title in notice.title.items():
+            yield SearchDocument(
+                type="notice", id=str(notice.id), locale=locale, title=title, summary="",
+                body=notice.body.get(locale, ""), category="",
+                url=localized_url("notices.show_notice", notice_id=notice.id),
+                tags=tuple(notice.topics or ()),
+            )
+
+
+# Every source of searchable items: one line per kind of content.
 SOURCES: list[Callable[[], Iterable[SearchDocument]]] = [
     page_documents,
+    procedure_documents,
+    life_event_documents,
+    notice_documents,
 ]
 
 

