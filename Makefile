@@ -9,7 +9,7 @@ WORKERS ?= 2
 # translations/<folder> : Babel locale used for plural rules (ja_EASY is easy Japanese, formatted as ja)
 CATALOGS := ja:ja ja_EASY:ja en:en zh_Hans:zh_Hans zh_Hant:zh_Hant ko:ko vi:vi ne:ne my:my
 
-.PHONY: run test setup install db content keys compile-translations translations clean
+.PHONY: run test setup install db content keys compile-translations translations audit clean
 
 run: setup
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C stops)"
@@ -53,6 +53,11 @@ translations: install
 	  if [ -f $$po ]; then $(BIN)/pybabel update --no-fuzzy-matching -l $$loc -i messages.pot -o $$po || exit 1; \
 	  else mkdir -p $$(dirname $$po) && $(BIN)/pybabel init -l $$loc -i messages.pot -o $$po || exit 1; fi; done
 	$(MAKE) compile-translations
+
+# Lighthouse (pinned in tools/audit) on home and a page in three locales; prints the scores.
+audit: setup
+	npm ci --prefix tools/audit --no-audit --no-fund --loglevel=error
+	$(BIN)/python scripts/lighthouse_audit.py
 
 clean:
 	rm -rf $(VENV) instance

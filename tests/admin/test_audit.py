@@ -122,6 +122,7 @@ def test_the_audit_page_is_paginated_newest_first(staff_app):
 
 def test_the_last_active_admin_cannot_be_disabled_or_demoted(staff_app):
     admin = signed_in_client(staff_app, "admin")
+    admin.get("/admin/language/en?next=/admin/")  # messages are written in the staff member's language
     with staff_app.app_context():
         me = db.session.scalar(select(StaffUser.id))
     response = post_form(admin, f"/admin/staff/{me}/disable", {}, page="/admin/password")

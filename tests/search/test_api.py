@@ -47,8 +47,10 @@ def test_invalid_parameters_get_a_422_with_a_message(client, url):
 
 
 def test_the_too_long_message_is_in_the_readers_language_catalog(client):
-    body = client.get("/api/v1/search?q=" + "x" * 201).get_json()
-    assert body["errors"]["query"]["q"] == ["Please use at most 200 characters to search."]
+    english = client.get("/api/v1/search?lang=en&q=" + "x" * 201).get_json()
+    japanese = client.get("/api/v1/search?lang=ja&q=" + "x" * 201).get_json()
+    assert english["errors"]["query"]["q"] == ["Please use at most 200 characters to search."]
+    assert japanese["errors"]["query"]["q"] != english["errors"]["query"]["q"]
 
 
 def test_suggest_returns_at_most_eight_titles(client):
