@@ -69,7 +69,7 @@ def main() -> None:
     parser.add_argument("--baseline", type=int, default=2000)
     parser.add_argument("--concurrency", type=int, default=256)
     parser.add_argument("--batch", type=int, default=1000)
-    parser.add_argument("--workers", type=int, default=2, help="worker processes sharing the queue")
+    parser.add_argument("--workers", type=int, default=2, help="worker processes sharing the queue (one per core)")
     args = parser.parse_args()
 
     ports = multiprocessing.Queue()

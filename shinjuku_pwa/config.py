@@ -88,6 +88,8 @@ def from_environment() -> dict:
         "PUSH_TIMEOUT_SECONDS": float(os.environ.get("PUSH_TIMEOUT_SECONDS", "10")),
         # Subscribing (and renewing) from one IP address; a household behind one router stays well within it.
         "PUSH_SUBSCRIBE_LIMIT_PER_IP": os.environ.get("PUSH_SUBSCRIBE_LIMIT_PER_IP", "30 per hour"),
+        # Processes `push worker` starts; encryption is CPU-bound, so one per core.
+        "PUSH_WORKER_PROCESSES": int(os.environ.get("PUSH_WORKER_PROCESSES", "1")),
         # Deliveries one worker claims at a time (each claim is one statement).
         "PUSH_BATCH_SIZE": int(os.environ.get("PUSH_BATCH_SIZE", "500")),
         # Shown in the page footer as where the service runs from; never a secret.

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import asyncio
+import multiprocessing
+import signal
 
 import click
 from flask import current_app
@@ -14,12 +16,39 @@ from .worker import make_signer, run_forever, run_pass
 push_cli = AppGroup("push", help="Send due notices as Web Push notifications.")
 
 
+def _worker_process() -> None:
+    # A child builds its own app: connections and keys must not be shared across a fork.
+    from .. import create_app  # noqa: PLC0415 - the package imports this module
+
+    app = create_app()
+    with app.app_context():
+        asyncio.run(run_forever(app))
+
+
 @push_cli.command("worker")
-def worker_command():
+@click.option("--processes", type=click.IntRange(1, 64), default=None,
+              help="Worker processes sharing the queue (default PUSH_WORKER_PROCESSES, else 1; one per core is right).")
+def worker_command(processes: int | None):
     """Run until stopped: publish due notices and send their notifications."""
     app = current_app._get_current_object()
-    click.echo("Push worker running (Ctrl-C stops it).")
-    asyncio.run(run_forever(app))
+    processes = processes or app.config["PUSH_WORKER_PROCESSES"]
+    click.echo(f"Push worker running with {processes} process(es) (Ctrl-C stops it).")
+    if processes == 1:
+        asyncio.run(run_forever(app))
+        return
+    children = [multiprocessing.get_context("spawn").Process(target=_worker_process) for _ in range(processes)]
+    for child in children:
+        child.start()
+
+    def stop(signum, frame):
+        for child in children:
+            if child.is_alive():
+                child.terminate()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    for child in children:
+        child.join()
 
 
 @push_cli.command("send-due")

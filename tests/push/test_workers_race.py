@@ -50,3 +50,35 @@ def test_two_workers_racing_send_each_delivery_exactly_once(push_app, push_servi
     assert states == {DeliveryState.SENT: SUBSCRIBERS}
     # Both workers took part (the claims interleaved rather than one doing everything).
     assert all(b"deliveries: {'sent': " in out and b"'sent': 0," not in out for out, _ in outputs), outputs
+
+
+def test_the_worker_command_runs_several_processes_and_stops_cleanly(push_app, push_service):
+    import signal
+    import time
+
+    keys = BrowserKeys()
+    with push_app.app_context():
+        db.session.add_all([
+            PushSubscription(endpoint=push_service.endpoint(f"p{i}"), endpoint_origin=push_service.origin,
+                             p256dh=keys.p256dh, auth=keys.auth, topics=["disaster"], lang="en")
+            for i in range(40)
+        ])
+        db.session.commit()
+    add_notice(push_app, urgency="high", publish_at=dt.datetime.now(dt.timezone.utc))
+    with push_app.app_context():
+        url = push_app.config["SQLALCHEMY_DATABASE_URI"]
+        options = push_app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}).get("connect_args", {}).get("options")
+    if options:
+        url += "?options=" + options.replace("=", "%3D")
+    env = {**os.environ, "DATABASE_URL": url, "INSTANCE_PATH": push_app.instance_path, "SECRET_KEY": "w",
+           "PUSH_ENDPOINT_ALLOWLIST": push_service.origin, "PUSH_BATCH_SIZE": "5", "PYTHONWARNINGS": "ignore"}
+    worker = subprocess.Popen([sys.executable, "-m", "flask", "--app", "shinjuku_pwa", "push", "worker", "--processes", "2"],
+                              env=env, cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while len(push_service.received) < 40 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    worker.send_signal(signal.SIGTERM)
+    out, err = worker.communicate(timeout=30)
+    assert len(push_service.received) == 40, err
+    assert worker.returncode == 0, err
+    assert b"2 process(es)" in out
