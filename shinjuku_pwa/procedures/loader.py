@@ -64,6 +64,8 @@ def load_procedures(root: Path, loaded: dict[str, Any]) -> ProceduresBundle:
     pages = loaded.get("pages")
     departments = set(pages.departments) if pages is not None else None
     _check_references(root, bundle, departments, errors)
+    if pages is not None:
+        _check_guides(bundle, set(pages.pages), errors)
     if errors:
         raise ContentInvalid(errors)
     return bundle
@@ -145,6 +147,15 @@ def _load_procedure_files(root: Path, bundle: ProceduresBundle, errors: list[Con
         bundle.procedures.setdefault(procedure_id, {})[locale] = ProcedureFile(
             procedure_id, locale, rel, meta, render_markdown(document.body), hashlib.sha256(document.raw).hexdigest()
         )
+
+
+def _check_guides(bundle: ProceduresBundle, page_slugs: set[str], errors) -> None:
+    for files in bundle.procedures.values():
+        original = files.get("ja")
+        for slug in original.meta.get("guides", []) if original else ():
+            if slug not in page_slugs:
+                errors.append(ContentError(original.path, original.meta["_lines"].get("guides", 1),
+                                           f"guide page '{slug}' does not exist"))
 
 
 def _check_references(root: Path, bundle: ProceduresBundle, departments: set[str] | None, errors) -> None:

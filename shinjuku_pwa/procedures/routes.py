@@ -14,6 +14,7 @@ from icalendar import Alarm, Calendar, Event
 from marshmallow import ValidationError
 
 from ..i18n import localized
+from ..pages.queries import get_pages_by_slugs
 from . import queries, services, wording
 from .checklist import APPLIES
 from .definitions import LifeEvent
@@ -44,6 +45,7 @@ def procedure(lang: str, procedure_id: str):
     response = make_response(render_template(
         "procedures/procedure.html", item=item, facts=item.procedure.facts,
         counters=services.counters_for(procedure_id, lang), documents=services.documents(item, {}),
+        guides=get_pages_by_slugs(item.procedure.facts.get("guides", []), lang),
     ))
     response.last_modified = item.procedure.updated_at
     return response

@@ -282,7 +282,7 @@ class ProcedureTextSchema(_StrictSchema):
     tags = fields.List(fields.String(validate=validate.Length(min=1, max=60)), load_default=list)
 
 
-PROCEDURE_LEVEL_KEYS = ("department", "deadline", "opens", "online_url", "online_opens", "fee", "lead_times")
+PROCEDURE_LEVEL_KEYS = ("department", "deadline", "opens", "online_url", "online_opens", "fee", "lead_times", "guides")
 
 
 class ProcedureFrontMatterSchema(ProcedureTextSchema):
@@ -295,6 +295,8 @@ class ProcedureFrontMatterSchema(ProcedureTextSchema):
     online_opens = fields.Nested(PeriodSchema, load_default=None, allow_none=True)
     fee = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=0))  # yen; omitted: unconfirmed
     lead_times = fields.List(fields.Nested(LeadTimeSchema), load_default=list)
+    # Digital-skills guide pages (content/pages slugs) that help with this procedure.
+    guides = fields.List(fields.String(validate=validate.Regexp(SLUG)), load_default=list)
 
     @validates_schema
     def online_parts_go_together(self, data, **kwargs):

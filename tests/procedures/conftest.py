@@ -1,8 +1,4 @@
-"""An app with the shipped procedures, counters and life events, independent of the pages being written.
-
-The shared `content_app` imports every page too; a page another writer is still editing would then
-break these tests. Here only what procedures need is copied: categories, departments and our folders.
-"""
+"""An app with the shipped procedures, counters and life events, and the pages they link to."""
 from __future__ import annotations
 
 import shutil
@@ -12,7 +8,7 @@ import pytest
 from shinjuku_pwa.content.importer import import_content
 from tests.conftest import BUNDLED_CONTENT, AppFactory
 
-COPIED = ("departments", "counters", "procedures", "life-events")
+COPIED = ("departments", "pages", "counters", "procedures", "life-events")
 
 
 @pytest.fixture(scope="session")
