@@ -260,3 +260,18 @@ def test_a_notice_past_its_end_is_never_shown_from_the_cache_as_current(page, co
         assert not page.locator("article").is_visible()
     finally:
         context.set_offline(False)
+
+
+def test_a_repeat_visit_fetches_nothing_from_the_network_for_the_shell(page, context, live_server):
+    page.goto(live_server.url + "/en/pages/moving-in")
+    wait_for_worker(page)
+    page.reload()  # now controlled: everything the shell needs is cached
+    network = []
+    context.on("request", lambda request: network.append(request.url) if request.service_worker else None)
+    served = []
+    page.on("response", lambda response: served.append((response.url, response.from_service_worker)))
+    page.goto(live_server.url + "/en/pages/moving-in")
+    page.wait_for_load_state("networkidle")
+    shell = [(url, from_worker) for url, from_worker in served if "/static/" in url]
+    assert shell and all(from_worker for _, from_worker in shell), shell
+    assert [url for url in network if "/static/" in url] == []
