@@ -59,30 +59,39 @@ def get_notice(notice_id: int) -> Notice:
     return notice
 
 
-def update_notice(notice: Notice, changes: dict, actor: Actor, now: dt.datetime) -> Notice:
-    """Edit a draft or scheduled notice; anything already out is locked."""
+def _lock_editable(notice: Notice) -> None:
+    """Re-read the notice under the write lock the publishing worker also takes, then check it.
+
+    Without this an edit arriving the instant the worker publishes would change (or cancel) a
+    notice that has already gone out to phones.
+    """
+    db.session.refresh(notice, with_for_update=True)  # a row lock on PostgreSQL; SQLite holds BEGIN IMMEDIATE
     if notice.state not in EDITABLE:
         raise NoticeLocked(notice.id)
-    for key, value in changes.items():
-        if key == "state":
-            value = NoticeState(value)
-        elif key == "urgency":
-            value = Urgency(value)
-        setattr(notice, key, value)
-    check_times(notice.publish_at, notice.expires_at)
-    notice.updated_at = now
-    record_action(actor, "notice.updated", "notice", notice.id, {"fields": sorted(changes)}, at=now)
-    db.session.commit()
+
+
+def update_notice(notice: Notice, changes: dict, actor: Actor, now: dt.datetime) -> Notice:
+    """Edit a draft or scheduled notice; anything already out is locked."""
+    with write_transaction():
+        _lock_editable(notice)
+        for key, value in changes.items():
+            if key == "state":
+                value = NoticeState(value)
+            elif key == "urgency":
+                value = Urgency(value)
+            setattr(notice, key, value)
+        check_times(notice.publish_at, notice.expires_at)
+        notice.updated_at = now
+        record_action(actor, "notice.updated", "notice", notice.id, {"fields": sorted(changes)}, at=now)
     return notice
 
 
 def cancel_notice(notice: Notice, actor: Actor, now: dt.datetime) -> Notice:
-    if notice.state not in EDITABLE:
-        raise NoticeLocked(notice.id)
-    notice.state = NoticeState.CANCELLED
-    notice.updated_at = now
-    record_action(actor, "notice.cancelled", "notice", notice.id, at=now)
-    db.session.commit()
+    with write_transaction():
+        _lock_editable(notice)
+        notice.state = NoticeState.CANCELLED
+        notice.updated_at = now
+        record_action(actor, "notice.cancelled", "notice", notice.id, at=now)
     return notice
 
 

@@ -122,3 +122,23 @@ def test_unknown_notices_are_404_json(staff):
     _, client, tokens = staff
     response = client.get(f"{URL}/999", headers=tokens["admin"])
     assert response.status_code == 404 and response.is_json
+
+
+def test_an_edit_racing_the_worker_never_changes_a_notice_that_went_out(staff):
+    """The staff member loaded the notice while it was scheduled; the worker publishes it first."""
+    app, _, _ = staff
+    from shinjuku_pwa.admin.audit import Actor
+    from shinjuku_pwa.notices import services
+    from tests.push.conftest import add_notice
+
+    notice_id = add_notice(app, publish_at=dt.datetime.now(dt.timezone.utc) - dt.timedelta(minutes=1))
+    with app.app_context():
+        stale = services.get_notice(notice_id)  # seen as scheduled
+        other = app.app_context()
+        with other:
+            services.publish_due(dt.datetime.now(dt.timezone.utc))  # the worker, in its own session
+        with pytest.raises(services.NoticeLocked):
+            services.cancel_notice(stale, Actor.command_line(), dt.datetime.now(dt.timezone.utc))
+        with pytest.raises(services.NoticeLocked):
+            services.update_notice(stale, {"ttl": 60}, Actor.command_line(), dt.datetime.now(dt.timezone.utc))
+        assert services.get_notice(notice_id).state.value == "published"
