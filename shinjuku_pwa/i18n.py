@@ -11,7 +11,7 @@ from pathlib import Path
 
 from babel import support
 from flask import current_app, g, has_app_context, has_request_context, request
-from flask_babel import Babel, Domain
+from flask_babel import Babel, Domain, format_date
 
 DEFAULT_LOCALE = "ja"
 
@@ -110,6 +110,16 @@ def localized(names: dict[str, str] | None, locale: str) -> str:
         if names.get(code):
             return names[code]
     return next(iter(names.values()))
+
+
+def reader_date(day) -> str:
+    """A date as the reader's language writes it; easy Japanese spells it in kana:
+    「2026ねん 4がつ 1にち」, which readers of やさしい日本語 read more easily than 2026年4月1日."""
+    if not day:
+        return ""
+    if current_locale() == "ja-easy":
+        return f"{day.year}ねん {day.month}がつ {day.day}にち"
+    return format_date(day, "long")
 
 
 def current_locale() -> str:

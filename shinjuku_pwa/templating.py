@@ -4,10 +4,10 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import g, request, url_for
-from flask_babel import format_date, format_datetime
+from flask_babel import format_datetime
 
 from .assets import asset_url
-from .i18n import LOCALES, current_locale, localized
+from .i18n import LOCALES, current_locale, localized, reader_date
 
 
 def url_in_locale(code: str) -> str:
@@ -45,7 +45,7 @@ def init_templating(app) -> None:
     app.jinja_env.filters.update(
         tel_href=tel_href,
         iso_date=iso_date,
-        local_date=lambda d: format_date(d, "long") if d else "",
+        local_date=reader_date,
         # Shown in Asia/Tokyo (the app's Babel timezone), whatever the server's clock zone.
         local_datetime=lambda d: format_datetime(d, "medium") if d else "",
     )

@@ -67,3 +67,17 @@ def test_easy_japanese_pages_show_the_easy_strings(content_app):
     assert easy_text != plain_text != "Skip to main content"
     assert easy_text in easy and plain_text in plain and "Skip to main content" in english
     assert easy_text not in plain
+
+
+def test_easy_japanese_dates_are_spelled_in_kana_and_others_follow_their_locale(content_app):
+    import datetime as dt
+
+    from shinjuku_pwa.i18n import reader_date
+
+    day = dt.date(2026, 4, 1)
+    expected = {"ja-easy": "2026ねん 4がつ 1にち", "ja": "2026年4月1日", "en": "April 1, 2026"}
+    for lang, text in expected.items():
+        with content_app.test_request_context(f"/{lang}/"):  # Babel keeps one locale per request
+            g.lang = lang
+            assert reader_date(day) == text
+            assert reader_date(None) == ""

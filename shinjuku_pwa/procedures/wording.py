@@ -3,10 +3,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask_babel import format_date
 from flask_babel import gettext as _
 
-from ..i18n import localized
+from ..i18n import localized, reader_date
 from .checklist import CLAIM_LATE, DEADLINE_PASSED, LEAD_TIME, NOT_OPEN_YET
 from .deadlines import CLAIM, LEGAL, WINDOW_OPENS
 from .definitions import DATE, YES_NO, Question
@@ -14,7 +13,7 @@ from .rules import NOT_SURE
 
 
 def long_date(day: dt.date | None) -> str:
-    return format_date(day, "long") if day else ""
+    return reader_date(day)
 
 
 def deadline_kind_label(kind: str | None) -> str:
