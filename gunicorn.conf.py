@@ -11,21 +11,24 @@ bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("WORKERS", "2"))
 accesslog = "-"
 graceful_timeout = 5
-_push_worker = None
 
 
 def when_ready(server):
-    global _push_worker
     if os.environ.get("PUSH_WORKER_IN_WEB", "1") != "1":
         return
-    _push_worker = subprocess.Popen([sys.executable, "-m", "flask", "--app", "shinjuku_pwa", "push", "worker"])
-    server.log.info("push worker started (pid %s)", _push_worker.pid)
+    # Kept on the arbiter, which outlives a reload (SIGHUP re-reads this file, resetting its globals).
+    running = getattr(server, "push_worker", None)
+    if running is not None and running.poll() is None:
+        return
+    server.push_worker = subprocess.Popen([sys.executable, "-m", "flask", "--app", "shinjuku_pwa", "push", "worker"])
+    server.log.info("push worker started (pid %s)", server.push_worker.pid)
 
 
 def on_exit(server):
-    if _push_worker and _push_worker.poll() is None:
-        _push_worker.terminate()
+    worker = getattr(server, "push_worker", None)
+    if worker is not None and worker.poll() is None:
+        worker.terminate()
         try:
-            _push_worker.wait(timeout=10)
+            worker.wait(timeout=10)
         except subprocess.TimeoutExpired:
-            _push_worker.kill()
+            worker.kill()

@@ -55,6 +55,8 @@ class LiveServer:
             "INSTANCE_PATH": str(folder / "instance"),
             "SECRET_KEY": "browser-tests",
             "PYTHONWARNINGS": "ignore",
+            # gunicorn reads gunicorn.conf.py from here too; tests run the push worker themselves.
+            "PUSH_WORKER_IN_WEB": "0",
             **extra_env,
         }
         if static_dir:
