@@ -54,13 +54,18 @@ def test_hsts_only_over_https(client):
     assert "Strict-Transport-Security" in client.get("/en/", base_url="https://localhost").headers
 
 
-def test_the_home_page_fits_the_30_kb_budget(client):
-    home = client.get("/ja/", headers={"Accept-Encoding": "br"})
-    total = len(home.data)
-    for asset in re.findall(r'(?:href|src)="(/static/[^"]+\.(?:css|js))"', brotli.decompress(home.data).decode()):
+@pytest.mark.parametrize("url", ["/ja/", "/en/", "/ja/pages/moving-in", "/ne/pages/branch-offices"])
+def test_home_and_page_views_fit_the_30_kb_budget_with_no_outside_requests(client, url):
+    view = client.get(url, headers={"Accept-Encoding": "br"})
+    html = brotli.decompress(view.data).decode()
+    total = len(view.data)
+    for asset in re.findall(r'(?:href|src)="(/static/[^"]+\.(?:css|js))"', html):
         with client.get(asset, headers={"Accept-Encoding": "br"}) as response:
             total += len(response.data)
     assert total < 30 * 1024
+    # Everything the browser loads comes from us: no CDN fonts, scripts or analytics.
+    loaded = re.findall(r'src="([^"]+)"', html) + re.findall(r'<link rel="(?:stylesheet|icon|apple-touch-icon|manifest|preload)"[^>]* href="([^"]+)"', html)
+    assert loaded and all(url.startswith("/") and not url.startswith("//") for url in loaded), loaded
 
 
 def test_bodies_over_one_megabyte_are_refused(client):
