@@ -11,13 +11,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
-
 from ..extensions import db
 from ..furigana import FURIGANA_LOCALES, with_furigana
 from ..pages.models import Category, Department, Page, PageTranslation, utcnow
 from ..procedures.loader import apply_procedures, load_procedures
 from .loader import ContentBundle, ContentInvalid, load_content
+from .sync import StoredKind, sync_rows, sync_translations
 
 
 @dataclass
@@ -90,49 +89,22 @@ def apply_bundle(bundle: ContentBundle, report: ImportReport) -> ImportReport:
     return report
 
 
+CATEGORIES = StoredKind(Category, "category", visible="listed", file_per_item=False)
+DEPARTMENTS = StoredKind(Department, "department", visible="listed", file_per_item=False)
+PAGES = StoredKind(Page, "page", key="slug", stamped=True, file_per_item=False)
+
+
 def _apply_categories(bundle: ContentBundle, report: ImportReport) -> None:
-    existing = {c.id: c for c in db.session.scalars(select(Category))}
-    for item in bundle.categories:
-        values = {"position": item["position"], "icon": item["icon"], "names": item["name"], "listed": True}
-        row = existing.pop(item["id"], None)
-        if row is None:
-            db.session.add(Category(id=item["id"], **values))
-            report.added.append(f"category:{item['id']}")
-        elif any(getattr(row, key) != value for key, value in values.items()):
-            for key, value in values.items():
-                setattr(row, key, value)
-            report.updated.append(f"category:{item['id']}")
-    for row in existing.values():
-        if row.listed:
-            row.listed = False
-            report.unpublished.append(f"category:{row.id}")
+    wanted = {item["id"]: {"position": item["position"], "icon": item["icon"], "names": item["name"]}
+              for item in bundle.categories}
+    sync_rows(CATEGORIES, wanted, report, utcnow())
 
 
 def _apply_departments(bundle: ContentBundle, report: ImportReport) -> None:
-    existing = {d.id: d for d in db.session.scalars(select(Department))}
-    for dept_id, item in bundle.departments.items():
-        values = {
-            "names": item["name"],
-            "phone": item["phone"],
-            "email": item["email"],
-            "location": item["location"],
-            "source": item["source"],
-            "reviewed": item["reviewed"],
-            "content_hash": item["content_hash"],
-            "listed": True,
-        }
-        row = existing.pop(dept_id, None)
-        if row is None:
-            db.session.add(Department(id=dept_id, **values))
-            report.added.append(f"department:{dept_id}")
-        elif row.content_hash != item["content_hash"] or not row.listed:
-            for key, value in values.items():
-                setattr(row, key, value)
-            report.updated.append(f"department:{dept_id}")
-    for row in existing.values():
-        if row.listed:
-            row.listed = False
-            report.unpublished.append(f"department:{row.id}")
+    columns = ("phone", "email", "location", "source", "reviewed", "content_hash")
+    wanted = {dept_id: {"names": item["name"], **{column: item[column] for column in columns}}
+              for dept_id, item in bundle.departments.items()}
+    sync_rows(DEPARTMENTS, wanted, report, utcnow())
 
 
 def _ruby_body(file) -> str | None:
@@ -140,71 +112,36 @@ def _ruby_body(file) -> str | None:
     return with_furigana(file.body_marked_html or file.body_html) if file.locale in FURIGANA_LOCALES else None
 
 
+def _page_text(file) -> dict:
+    meta = file.meta
+    return {
+        "title": meta["title"], "summary": meta["summary"], "body_html": file.body_html,
+        "body_ruby_html": _ruby_body(file), "source": meta["source"], "reviewed": meta["reviewed"],
+        "translation": meta["translation"], "tags": list(meta["tags"]),
+    }
+
+
+def _backfill_ruby(row: PageTranslation, file) -> None:
+    if row.body_ruby_html is None and file.locale in FURIGANA_LOCALES:
+        row.body_ruby_html = _ruby_body(file)  # imported before furigana existed
+
+
+def _unpublish_translations(page: Page) -> None:
+    for row in page.translations:
+        row.published = False
+
+
 def _apply_pages(bundle: ContentBundle, report: ImportReport) -> None:
     now = utcnow()
-    existing = {p.slug: p for p in db.session.scalars(select(Page))}
+    wanted = {
+        slug: {"category_id": files["ja"].meta["category"], "department_id": files["ja"].meta["department"],
+               "related": list(files["ja"].meta["related"])}
+        for slug, files in bundle.pages.items()
+    }
+    pages = sync_rows(PAGES, wanted, report, now, on_removed=_unpublish_translations)
     for slug, files in bundle.pages.items():
-        original = files["ja"].meta
-        page_values = {
-            "category_id": original["category"],
-            "department_id": original["department"],
-            "related": list(original["related"]),
-            "published": True,
-        }
-        page = existing.pop(slug, None)
-        if page is None:
-            page = Page(slug=slug, updated_at=now, **page_values)
-            db.session.add(page)
-            report.added.append(f"page:{slug}")
-            page_changed = True
-        else:
-            page_changed = any(getattr(page, key) != value for key, value in page_values.items())
-            for key, value in page_values.items():
-                setattr(page, key, value)
-        translations = {t.locale: t for t in page.translations}
-        for locale, file in files.items():
-            meta = file.meta
-            values = {
-                "title": meta["title"],
-                "summary": meta["summary"],
-                "body_html": file.body_html,
-                "source": meta["source"],
-                "reviewed": meta["reviewed"],
-                "translation": meta["translation"],
-                "tags": list(meta["tags"]),
-                "content_hash": file.content_hash,
-                "published": True,
-            }
-            row = translations.pop(locale, None)
-            if row is None:
-                page.translations.append(
-                    PageTranslation(locale=locale, updated_at=now, body_ruby_html=_ruby_body(file), **values)
-                )
-                report.added.append(file.path)
-                page_changed = True
-            elif row.content_hash != file.content_hash or not row.published:
-                for key, value in values.items():
-                    setattr(row, key, value)
-                row.body_ruby_html = _ruby_body(file)
-                row.updated_at = now
-                report.updated.append(file.path)
-                page_changed = True
-            else:
-                if row.body_ruby_html is None and locale in FURIGANA_LOCALES:
-                    row.body_ruby_html = _ruby_body(file)  # imported before furigana existed
-                report.unchanged += 1
-        for locale, row in translations.items():
-            if row.published:
-                row.published = False
-                row.updated_at = now
-                report.unpublished.append(f"pages/{slug}/{locale}.md")
-                page_changed = True
-        if page_changed:
+        page = pages[slug]
+        if sync_translations(page, files, PageTranslation, _page_text, report, now,
+                             removed_path=lambda locale, slug=slug: f"pages/{slug}/{locale}.md",
+                             on_unchanged=_backfill_ruby):
             page.updated_at = now
-    for page in existing.values():
-        if page.published:
-            page.published = False
-            page.updated_at = now
-            for row in page.translations:
-                row.published = False
-            report.unpublished.append(f"page:{page.slug}")

@@ -14,13 +14,13 @@ from typing import Any
 
 import yaml
 from marshmallow import ValidationError
-from sqlalchemy import select
 
 from ..content.loader import (
     ContentError, ContentInvalid, parse_yaml, plain_values, read_locale_documents, relative_path, schema_errors,
 )
 from ..content.rendering import render_markdown
 from ..content.schemas import SLUG
+from ..content.sync import StoredKind, sync_rows, sync_translations
 from ..extensions import db
 from ..pages.models import utcnow
 from .definitions import INHERIT, NO_DEADLINE, LifeEvent, ProcedureFacts
@@ -225,28 +225,21 @@ def apply_procedures(bundle: ProceduresBundle, report) -> None:
     db.session.flush()
 
 
+COUNTERS = StoredKind(StoredCounter, "counter", visible="listed")
+PROCEDURES = StoredKind(Procedure, "procedure", stamped=True, file_per_item=False)
+LIFE_EVENTS = StoredKind(StoredLifeEvent, "life-event", stamped=True)
+
+
 def _apply_counters(bundle: ProceduresBundle, report) -> None:
-    existing = {c.id: c for c in db.session.scalars(select(StoredCounter))}
-    for counter_id, item in bundle.counters.items():
-        values = {
+    wanted = {
+        counter_id: {
             "kind": item["kind"], "position": item["position"], "names": item["name"],
             "address": item.get("address") or {}, "handles": item["handles"], "note": item.get("note") or {},
-            "source": item["source"], "reviewed": item["reviewed"], "content_hash": item["content_hash"], "listed": True,
+            "source": item["source"], "reviewed": item["reviewed"], "content_hash": item["content_hash"],
         }
-        row = existing.pop(counter_id, None)
-        if row is None:
-            db.session.add(StoredCounter(id=counter_id, **values))
-            report.added.append(f"counter:{counter_id}")
-        elif row.content_hash != item["content_hash"] or not row.listed:
-            for key, value in values.items():
-                setattr(row, key, value)
-            report.updated.append(f"counter:{counter_id}")
-        else:
-            report.unchanged += 1
-    for row in existing.values():
-        if row.listed:
-            row.listed = False
-            report.unpublished.append(f"counter:{row.id}")
+        for counter_id, item in bundle.counters.items()
+    }
+    sync_rows(COUNTERS, wanted, report, utcnow())
 
 
 def procedure_facts(meta: dict) -> dict:
@@ -256,80 +249,31 @@ def procedure_facts(meta: dict) -> dict:
 
 def _apply_procedures(bundle: ProceduresBundle, report) -> None:
     now = utcnow()
-    existing = {p.id: p for p in db.session.scalars(select(Procedure))}
+    wanted = {
+        procedure_id: {"department_id": files["ja"].meta.get("department"), "facts": procedure_facts(files["ja"].meta)}
+        for procedure_id, files in bundle.procedures.items()
+    }
+    procedures = sync_rows(PROCEDURES, wanted, report, now)
     for procedure_id, files in bundle.procedures.items():
-        original = files["ja"].meta
-        values = {"department_id": original.get("department"), "facts": procedure_facts(original), "published": True}
-        procedure = existing.pop(procedure_id, None)
-        if procedure is None:
-            procedure = Procedure(id=procedure_id, updated_at=now, **values)
-            db.session.add(procedure)
-            report.added.append(f"procedure:{procedure_id}")
-            changed = True
-        else:
-            changed = any(getattr(procedure, key) != value for key, value in values.items())
-            for key, value in values.items():
-                setattr(procedure, key, value)
-        translations = {t.locale: t for t in procedure.translations}
-        for locale, file in files.items():
-            changed |= _apply_translation(procedure, translations.pop(locale, None), file, now, report)
-        for locale, row in translations.items():
-            if row.published:
-                row.published = False
-                row.updated_at = now
-                report.unpublished.append(f"{PROCEDURES_DIR}/{procedure_id}/{locale}.md")
-                changed = True
-        if changed:
+        procedure = procedures[procedure_id]
+        if sync_translations(procedure, files, ProcedureTranslation, _procedure_text, report, now,
+                             removed_path=lambda locale, pid=procedure_id: f"{PROCEDURES_DIR}/{pid}/{locale}.md"):
             procedure.updated_at = now
-    for procedure in existing.values():
-        if procedure.published:
-            procedure.published = False
-            procedure.updated_at = now
-            report.unpublished.append(f"procedure:{procedure.id}")
 
 
-def _apply_translation(procedure: Procedure, row: ProcedureTranslation | None, file: ProcedureFile, now, report) -> bool:
+def _procedure_text(file: ProcedureFile) -> dict:
     meta = file.meta
-    values = {
+    return {
         "title": meta["title"], "summary": meta["summary"], "who": meta["who"], "deadline_text": meta["deadline_text"],
         "documents": list(meta["documents"]), "fee_note": meta["fee_note"], "online_service": meta["online_service"],
         "where_text": meta["where"], "body_html": file.body_html, "source": meta["source"], "reviewed": meta["reviewed"],
-        "translation": meta["translation"], "tags": list(meta["tags"]), "content_hash": file.content_hash,
-        "published": True,
+        "translation": meta["translation"], "tags": list(meta["tags"]),
     }
-    if row is None:
-        procedure.translations.append(ProcedureTranslation(locale=file.locale, updated_at=now, **values))
-        report.added.append(file.path)
-        return True
-    if row.content_hash != file.content_hash or not row.published:
-        for key, value in values.items():
-            setattr(row, key, value)
-        row.updated_at = now
-        report.updated.append(file.path)
-        return True
-    report.unchanged += 1
-    return False
 
 
 def _apply_life_events(bundle: ProceduresBundle, report) -> None:
-    now = utcnow()
-    existing = {e.id: e for e in db.session.scalars(select(StoredLifeEvent))}
-    for event_id, stored in bundle.life_events.items():
-        row = existing.pop(event_id, None)
-        values = {"position": stored["position"], "definition": stored["data"],
-                  "content_hash": stored["content_hash"], "published": True}
-        if row is None:
-            db.session.add(StoredLifeEvent(id=event_id, updated_at=now, **values))
-            report.added.append(f"life-event:{event_id}")
-        elif row.content_hash != stored["content_hash"] or not row.published:
-            for key, value in values.items():
-                setattr(row, key, value)
-            row.updated_at = now
-            report.updated.append(f"life-event:{event_id}")
-        else:
-            report.unchanged += 1
-    for row in existing.values():
-        if row.published:
-            row.published = False
-            row.updated_at = now
-            report.unpublished.append(f"life-event:{row.id}")
+    wanted = {
+        event_id: {"position": stored["position"], "definition": stored["data"], "content_hash": stored["content_hash"]}
+        for event_id, stored in bundle.life_events.items()
+    }
+    sync_rows(LIFE_EVENTS, wanted, report, utcnow())

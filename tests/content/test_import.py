@@ -1,13 +1,14 @@
 from __future__ import annotations
 
 import pytest
+import yaml
 from sqlalchemy import func, select
 
 from shinjuku_pwa.content.importer import import_content
 from shinjuku_pwa.content.loader import ContentInvalid, load_content
 from shinjuku_pwa.extensions import db
-from shinjuku_pwa.pages.models import Page, PageTranslation
-from tests.content_factory import make_content, write_page
+from shinjuku_pwa.pages.models import Category, Page, PageTranslation
+from tests.content_factory import CATEGORIES, make_content, write_page
 
 
 def _errors(root) -> list[str]:
@@ -71,6 +72,25 @@ def test_a_removed_file_unpublishes_its_translation_and_a_removed_page_is_unpubl
         moving_out = db.session.get(Page, "moving-out")
         assert moving_in == {"ja": True, "en": False}
         assert moving_out.published is False
+
+
+def test_a_page_moved_to_another_category_is_updated_and_the_emptied_category_unlisted(app, tmp_path):
+    root = make_content(tmp_path / "content")
+    with app.app_context():
+        import_content(root)
+        first_stamp = db.session.get(Page, "moving-in").updated_at
+        for locale in ("ja", "ja-easy", "en"):
+            write_page(root, "moving-in", locale, title=f"moving-in {locale}",
+                       summary=f"Summary of moving-in in {locale}", category="garbage")
+        (root / "categories.yaml").write_text(
+            yaml.safe_dump([c for c in CATEGORIES if c["id"] != "moving"], allow_unicode=True), encoding="utf-8")
+        report = import_content(root)
+        db.session.expire_all()
+        page = db.session.get(Page, "moving-in")
+        listed = dict(db.session.execute(select(Category.id, Category.listed)).all())
+    assert page.category_id == "garbage" and page.updated_at > first_stamp
+    assert "page:moving-in" in report.updated and "category:moving" in report.unpublished
+    assert listed == {"moving": False, "garbage": True}
 
 
 def test_a_bad_file_is_reported_with_path_and_line_and_nothing_changes(app, tmp_path):
