@@ -1,8 +1,13 @@
 """The reader settings page: a plain form that works without JavaScript; the choice lives in a cookie."""
 from __future__ import annotations
 
+from functools import lru_cache
+
 from flask import Blueprint, abort, has_request_context, redirect, render_template, request, url_for
+from markupsafe import Markup, escape
 from marshmallow import ValidationError
+
+from ..furigana import has_kanji, with_furigana
 
 from .preferences import COOKIE_MAX_AGE, COOKIE_NAME, ReaderSettings, cookie_value, safe_return_path, settings_from_cookie
 from .schemas import ReaderSettingsArgs
@@ -48,6 +53,24 @@ def settings_url(lang: str) -> str:
 def reader_context():
     """`reader` in every template: base.html puts its classes on <html>, page.html asks about furigana."""
     return {"reader": current_settings(), "reader_settings_url": settings_url}
+
+
+@bp.app_template_filter("ruby")
+def ruby_for_reader(text, text_locale: str):
+    """`{{ text|ruby(locale) }}`: the text with furigana over its kanji when this reader reads
+    `text_locale` with furigana (ja-easy by default), else the text untouched.
+
+    Plain text is escaped first; Markup (a sanitised body) is kept as HTML.
+    """
+    if not text or not has_kanji(str(text)) or not current_settings().shows_furigana(text_locale):
+        return text
+    return _ruby_markup(str(escape(text)))
+
+
+# Content repeats across requests (titles, documents, counters): Sudachi runs once per text and process.
+@lru_cache(maxsize=8192)
+def _ruby_markup(escaped_html: str) -> Markup:
+    return Markup(with_furigana(escaped_html))  # nosec B704: input escaped or sanitised; with_furigana adds only <ruby>/<rt>
 
 
 @bp.after_app_request
