@@ -87,3 +87,11 @@ def test_a_published_notice_is_found_by_search_and_leaves_it_when_it_expires(con
     with content_app.app_context():
         found = search("oversized garbage desk", "en")
         assert ("notice", str(notice_id)) not in {(r.type, r.id) for r in found.results}
+
+
+def test_an_easy_japanese_notice_is_shown_with_furigana_over_its_kanji(content_app):
+    notice_id = _publish(content_app, title={"ja": "避難所の開設", "ja-easy": "ひなんじょ（避難所）を あけました"},
+                         body={"ja": "避難所を開設しました。", "ja-easy": "ちかくの 学校に いって ください。"})
+    page = content_app.test_client().get(f"/ja-easy/notices/{notice_id}").get_data(as_text=True)
+    assert "<ruby>避難<rt>ひなん</rt></ruby>" in page.split("<h1", 1)[1].split("</h1>", 1)[0]
+    assert "<ruby>学校<rt>がっこう</rt></ruby>" in page
