@@ -37,11 +37,15 @@ class ReaderSettings:
             classes.append(f"contrast-{self.contrast}")
         return " ".join(classes)
 
-    def shows_furigana(self, text_locale: str) -> bool:
-        """Whether a page whose text is in `text_locale` is shown with furigana."""
+    def shows_furigana(self, text_locale: str, reading_in: str | None = None) -> bool:
+        """Whether text in `text_locale` is shown with furigana to a reader of the `reading_in` site.
+
+        A reader of the easy-Japanese site who is shown plain Japanese (nothing easier exists
+        yet, a notice written in haste) needs readings most, so "easy" covers that text too.
+        """
         if text_locale not in FURIGANA_LOCALES or self.furigana == "off":
             return False
-        return self.furigana == "all" or text_locale == "ja-easy"
+        return self.furigana == "all" or "ja-easy" in (text_locale, reading_in)
 
     def updated(self, **choices: str | None) -> ReaderSettings:
         return replace(self, **{key: value for key, value in choices.items() if value is not None})

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from flask import Blueprint, abort, has_request_context, redirect, render_template, request, url_for
+from flask import Blueprint, abort, g, has_request_context, redirect, render_template, request, url_for
 from markupsafe import Markup, escape
 from marshmallow import ValidationError
 
@@ -58,11 +58,11 @@ def reader_context():
 @bp.app_template_filter("ruby")
 def ruby_for_reader(text, text_locale: str):
     """`{{ text|ruby(locale) }}`: the text with furigana over its kanji when this reader reads
-    `text_locale` with furigana (ja-easy by default), else the text untouched.
+    `text_locale` with furigana (on the easy-Japanese site by default), else the text untouched.
 
     Plain text is escaped first; Markup (a sanitised body) is kept as HTML.
     """
-    if not text or not has_kanji(str(text)) or not current_settings().shows_furigana(text_locale):
+    if not text or not has_kanji(str(text)) or not current_settings().shows_furigana(text_locale, g.get("lang")):
         return text
     return _ruby_markup(str(escape(text)))
 

@@ -95,3 +95,11 @@ def test_an_easy_japanese_notice_is_shown_with_furigana_over_its_kanji(content_a
     page = content_app.test_client().get(f"/ja-easy/notices/{notice_id}").get_data(as_text=True)
     assert "<ruby>避難<rt>ひなん</rt></ruby>" in page.split("<h1", 1)[1].split("</h1>", 1)[0]
     assert "<ruby>学校<rt>がっこう</rt></ruby>" in page
+
+
+def test_a_notice_only_in_japanese_gets_furigana_for_a_reader_of_easy_japanese(content_app):
+    notice_id = _publish(content_app, title={"ja": "断水のお知らせ"}, body={"ja": "明日は給水車が来ます。"})
+    client = content_app.test_client()
+    easy = client.get(f"/ja-easy/notices/{notice_id}").get_data(as_text=True)
+    plain = client.get(f"/ja/notices/{notice_id}").get_data(as_text=True)
+    assert "<ruby>断水<rt>だんすい</rt></ruby>" in easy and "<ruby>" not in plain

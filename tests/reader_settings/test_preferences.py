@@ -35,6 +35,12 @@ def test_furigana_are_on_for_easy_japanese_by_default_and_on_japanese_when_chose
     assert ReaderSettings(furigana=furigana).shows_furigana(locale) is shown
 
 
+@pytest.mark.parametrize(("furigana", "shown"), [("easy", True), ("all", True), ("off", False)])
+def test_plain_japanese_shown_on_the_easy_japanese_site_gets_furigana_unless_turned_off(furigana, shown):
+    assert ReaderSettings(furigana=furigana).shows_furigana("ja", reading_in="ja-easy") is shown
+    assert ReaderSettings(furigana=furigana).shows_furigana("en", reading_in="ja-easy") is False
+
+
 @pytest.mark.parametrize("value", [
     "https://evil.example/", "//evil.example/", "/\\evil.example", "javascript:alert(1)", "ja/pages", "/ja/\r\nX: y", "",
 ])
