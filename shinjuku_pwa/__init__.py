@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Flask, g
-from werkzeug.routing import BaseConverter
+from werkzeug.routing import BaseConverter, IntegerConverter
 
 from . import database, errors, http_caching, i18n, security
 from .admin.cli import staff_cli
@@ -33,6 +33,22 @@ class LocaleConverter(BaseConverter):
     regex = "(?:" + "|".join(code.replace("-", r"\-") for code in i18n.LOCALE_CODES) + ")"
 
 
+class PlainTextConverter(BaseConverter):
+    """The default path segment, without control characters: a NUL byte reaches no lookup
+    (PostgreSQL refuses it in text and would answer with an error, not a 404)."""
+
+    regex = r"[^/\x00-\x1f\x7f]+"
+
+
+class RowIdConverter(IntegerConverter):
+    """`<int:...>` for row ids: at most what an INTEGER column holds on PostgreSQL, so an
+    absurd number is a plain 404 instead of an overflow error from the database."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", database.MAX_ROW_ID)
+        super().__init__(url_map, *args, **kwargs)
+
+
 def create_app(config: dict | None = None) -> Flask:
     settings = from_environment()
     settings.update(config or {})
@@ -45,6 +61,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(settings)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.url_map.converters["locale"] = LocaleConverter
+    app.url_map.converters["default"] = app.url_map.converters["string"] = PlainTextConverter
+    app.url_map.converters["int"] = RowIdConverter
     app.url_map.strict_slashes = False
 
     db.init_app(app)

@@ -1,8 +1,12 @@
-"""Shared pieces of API schemas: strict unknown-field handling and messages in the reader's language."""
+"""Shared pieces of input schemas: text a database cannot store is refused, unknown API fields
+are refused, and messages are in the reader's language."""
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
+
 from flask_babel import lazy_gettext
-from marshmallow import RAISE, Schema, fields, validate
+from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, validate
 
 from .i18n import LOCALE_CODES
 
@@ -25,8 +29,46 @@ _TYPE_MESSAGES = {  # most specific classes first
 }
 
 
-class ApiSchema(Schema):
-    """Base for every schema that reads a stranger's input: unknown fields are refused."""
+# NUL and the other C0 controls (tab and line breaks allowed), DEL, and lone surrogates: no person
+# types them, PostgreSQL refuses NUL in text and UTF-8 cannot encode a lone surrogate, so letting
+# them through would end in a database error instead of an answer.
+_UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+
+
+def _strings(value, name: str | None = None) -> Iterator[tuple[str | None, str]]:
+    """Every string in decoded input, with the top-level field it sits under."""
+    if isinstance(value, str):
+        yield name, value
+    elif hasattr(value, "lists"):  # a form or query string: every value of every key
+        for key, values in value.lists():
+            for item in values:
+                yield from _strings(item, key)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(key, name or str(key))
+            yield from _strings(item, name or str(key))
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _strings(item, name)
+
+
+class InputSchema(Schema):
+    """Base for every schema that reads what a stranger sends: unstorable text is a 4xx."""
+
+    refuses_unstorable_text = True  # search turns this off: it cleans any text itself
+
+    @pre_load
+    def refuse_unstorable_text(self, data, **kwargs):
+        if self.refuses_unstorable_text:
+            bad = sorted({name or "_schema" for name, text in _strings(data) if _UNSTORABLE.search(text)})
+            if bad:
+                message = str(lazy_gettext("This text contains characters that cannot be used."))
+                raise ValidationError({name: [message] for name in bad})
+        return data
+
+
+class ApiSchema(InputSchema):
+    """Base for every API schema that reads a stranger's input: unknown fields are refused too."""
 
     class Meta:
         unknown = RAISE

@@ -14,6 +14,9 @@ from sqlalchemy.types import TypeDecorator
 
 from .extensions import db
 
+# Largest value of an INTEGER column on PostgreSQL (SQLite's is larger); ids from outside are checked against it.
+MAX_ROW_ID = 2**31 - 1
+
 IMMEDIATE = "shinjuku_begin_immediate"
 
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from marshmallow import EXCLUDE, Schema, fields, validate
 
-from ..api_fields import ApiSchema
+from ..api_fields import ApiSchema, InputSchema
 from .models import StaffRole
 
 ROLE_VALUES = [role.value for role in StaffRole]
 _REQUIRED = {"required": _l("This field is required."), "null": _l("This field is required.")}
 
 
-class FormArgs(Schema):
+class FormArgs(InputSchema):
     """A console form: the CSRF token and button names are not ours to judge."""
 
     class Meta:

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from marshmallow import EXCLUDE, Schema, fields, validate
 
-from ..api_fields import ApiSchema, LangField
+from ..api_fields import ApiSchema, InputSchema, LangField
 
 
-class FeedbackArgs(Schema):
+class FeedbackArgs(InputSchema):
     class Meta:
         unknown = EXCLUDE  # the form's CSRF token and button names are not ours to judge
 

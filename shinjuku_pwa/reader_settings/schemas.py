@@ -1,12 +1,14 @@
 """Input of the reader settings form."""
 from __future__ import annotations
 
-from marshmallow import EXCLUDE, Schema, fields, validate
+from marshmallow import EXCLUDE, fields, validate
+
+from ..api_fields import InputSchema
 
 from .preferences import CONTRASTS, FURIGANA_CHOICES, TEXT_SIZES
 
 
-class ReaderSettingsArgs(Schema):
+class ReaderSettingsArgs(InputSchema):
     """Every choice is optional: a missing one keeps what the reader had (a form may send one)."""
 
     class Meta:

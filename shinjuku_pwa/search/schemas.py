@@ -31,6 +31,7 @@ class SearchPageArgs(Schema):
 
 
 class SearchArgs(ApiSchema):
+    refuses_unstorable_text = False  # any text is cleaned for search (analysis.clean_text)
     q = QueryField(metadata={"description": f"What to search for, at most {MAX_QUERY_CHARS} characters"})
     lang = LangField(load_default="ja")
     category = _filter(64)
@@ -40,6 +41,7 @@ class SearchArgs(ApiSchema):
 
 
 class SuggestArgs(ApiSchema):
+    refuses_unstorable_text = False
     q = QueryField()
     lang = LangField(load_default="ja")
 

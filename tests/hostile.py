@@ -1,0 +1,56 @@
+"""Awkward requests for every route: path values, junk query strings and junk bodies.
+
+Used by the tests that check no input, from a stranger or a signed-in clerk, ends in a 500.
+"""
+from __future__ import annotations
+
+import itertools
+import re
+
+# Values for path variables that are not the locale: the first row (so junk reaches the code behind
+# an id that exists), then unknown, traversal, NUL, huge, negative, long and broken UTF-8.
+PATH_VALUES = ("1", "no-such-thing", "..%2F..%2Fetc%2Fpasswd", "%00", "9" * 30, "-1", "ｘ" * 300, "%E3%81")
+JUNK_QUERY = (
+    "?page=-1&per_page=99999999999999999999&lang=zz&q=%00%ff&category=%27%22%3C&step=%00&next=//evil.example"
+    "&move_date=9999-99-99&topics=%00&q=" + "ご" * 600
+)
+JUNK_BODIES = (
+    {"data": "\x00\xff not json", "content_type": "application/json"},
+    {"json": {"endpoint": "javascript:alert(1)", "keys": "nope", "topics": [None] * 3, "lang": "zz"}},
+    {"json": ["not", "an", "object"]},
+    {"data": {"csrf_token": "forged", "helpful": "maybe", "text_size": "%00", "q": "\x00"}},
+    # Plausible shapes with text no database stores (NUL, a lone surrogate): they must be refused
+    # before a query or an insert, where PostgreSQL would fail.
+    {"json": {"title": {"ja": "避難\x00"}, "body": {"ja": "本文\ud800"}, "topics": ["disaster"]}},
+    {"json": {"endpoint": "https://fcm.googleapis.com/fcm/send/\x00"}},
+    {"data": {"csrf_token": "forged", "email": "clerk\x00@city.example.jp", "password": "\x00", "name": "\x00",
+              "title_ja": "避難\x00", "body_ja": "\x00", "role": "admin\x00", "helpful": "yes\x00"}},
+)
+
+
+def rules(app, method: str):
+    for rule in app.url_map.iter_rules():
+        if method in rule.methods and rule.endpoint != "static":
+            yield rule
+
+
+def urls_for(rule) -> list[str]:
+    """Concrete URLs for a rule, the first with row 1: every path variable filled (locale: a real one)."""
+    names = sorted(rule.arguments)
+    choices = [("ja", "en") if name == "lang" else PATH_VALUES for name in names]
+    urls = []
+    for values in itertools.islice(itertools.product(*choices), 16):
+        path = rule.rule
+        for name, value in zip(names, values):
+            path = re.sub(r"<(?:[^:<>]+:)?" + name + r">", value, path)
+        urls.append(path)
+    return urls
+
+
+def server_errors(client, method: str, urls, **kwargs) -> list[str]:
+    failures = []
+    for url in urls:
+        response = client.open(url, method=method, **kwargs)
+        if response.status_code >= 500:
+            failures.append(f"{method} {url} -> {response.status_code}")
+    return failures
