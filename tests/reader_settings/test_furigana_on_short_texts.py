@@ -64,3 +64,10 @@ def test_a_sanitised_body_keeps_its_markup_under_furigana(content_app):
     with content_app.test_request_context("/ja-easy/"):
         out = render_template_string("{{ body|safe|ruby('ja-easy') }}", body="<p><a href=\"/ja-easy/\">本庁舎</a></p>")
     assert out.startswith('<p><a href="/ja-easy/"><ruby>') and "<rt>" in out
+
+
+def test_easy_japanese_search_results_and_the_procedure_list_get_furigana(client):
+    results = _html(client, "/ja-easy/search?q=転入")
+    listing = _html(client, "/ja-easy/procedures")
+    assert "<ruby>転入<rt>てんにゅう</rt></ruby>" in results
+    assert "<ruby>転入<rt>てんにゅう</rt></ruby>" in listing
