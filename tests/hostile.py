@@ -14,6 +14,12 @@ JUNK_QUERY = (
     "?page=-1&per_page=99999999999999999999&lang=zz&q=%00%ff&category=%27%22%3C&step=%00&next=//evil.example"
     "&move_date=9999-99-99&topics=%00&q=" + "ご" * 600
 )
+# Headers a broken or hostile client sends: malformed language ranges and tampered cookies.
+JUNK_HEADERS = {
+    "Accept-Language": "*;q=x, ja-JP-u-ca-japanese;q=0.9,,;;, zh-Hant-TW-x-private;q=2, " + "en;" * 300,
+    "Cookie": "lang=zz-%00; reader=text_size%3Dhuge%26furigana%3D%25ff; session=not-a-session; csrf_token=x",
+    "If-None-Match": '"' + "x" * 500, "If-Modified-Since": "yesterday", "Range": "bytes=999999999-",
+}
 JUNK_BODIES = (
     {"data": "\x00\xff not json", "content_type": "application/json"},
     {"json": {"endpoint": "javascript:alert(1)", "keys": "nope", "topics": [None] * 3, "lang": "zz"}},

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.hostile import JUNK_BODIES, JUNK_QUERY, rules, server_errors, urls_for
+from tests.hostile import JUNK_BODIES, JUNK_HEADERS, JUNK_QUERY, rules, server_errors, urls_for
 
 
 def test_no_get_route_answers_awkward_paths_or_junk_queries_with_a_server_error(content_app):
@@ -18,6 +18,7 @@ def test_no_get_route_answers_awkward_paths_or_junk_queries_with_a_server_error(
         urls = urls_for(rule)
         failures += server_errors(client, "GET", urls)
         failures += server_errors(client, "GET", [urls[0] + JUNK_QUERY])
+        failures += server_errors(client, "GET", urls[:1], headers=JUNK_HEADERS)
     assert failures == []
 
 
