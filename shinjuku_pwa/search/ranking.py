@@ -3,8 +3,9 @@
 Every locale is searched at once. A match counts fully in the reader's own locale, a little
 less in the locales the reader falls back to (easy Japanese, Japanese) and in English (so
 English words typed in the Japanese UI find the English pages), and least in the others.
-Each item appears once, in the best-scoring of its languages; the view says when that is
-not the reader's language.
+Each item appears once, in the best-scoring of its languages, except that a language far from
+the reader's gives way to the reader's own (or their fallbacks, or English); the view says when
+the language shown is not the reader's.
 """
 from __future__ import annotations
 
@@ -52,8 +53,20 @@ def rank_items(hits: list[tuple[float, int]], catalog: Catalog, lang: str) -> li
         current = best.get(key)
         if current is None or weighted > current[0]:
             best[key] = (weighted, docnum)
-    ranked = [RankedItem(items[docnum], docnum, weighted) for weighted, docnum in best.values()]
+    shown = [(weighted, _shown_docnum(catalog, docnum, lang)) for weighted, docnum in best.values()]
+    ranked = [RankedItem(items[docnum], docnum, weighted) for weighted, docnum in shown]
     return sorted(ranked, key=lambda r: (-r.score, r.info.type, r.info.id))
+
+
+def _shown_docnum(catalog: Catalog, docnum: int, lang: str) -> int:
+    """The document to show for a hit: itself, unless it is in a language the reader did not ask
+    for and cannot be assumed to read (a Vietnamese title for a Nepali reader); then the item in
+    the reader's language, their fallbacks or English, which the link opens anyway."""
+    info = catalog.items[docnum]
+    if locale_weight(info.locale, lang) > OTHER_LOCALE_WEIGHT:
+        return docnum
+    nearer = _docnum_for_reader(catalog, info.item, lang)
+    return docnum if nearer is None else nearer
 
 
 def _docnum_for_reader(catalog: Catalog, item: tuple[str, str], lang: str) -> int | None:

@@ -37,6 +37,12 @@ def test_the_page_in_the_readers_language_is_shown_instead_of_its_japanese_versi
     assert (korean.id, korean.lang, korean.fallback) == ("oversized-garbage", "ko", False)
 
 
+def test_a_match_in_a_language_far_from_the_readers_is_shown_in_one_they_read(context):
+    result = service.search("대형 쓰레기", "vi", count_miss=False).results[0]
+    assert result.id == "oversized-garbage" and result.lang in ("ja-easy", "ja", "en") and result.fallback
+    assert service.search("대형 쓰레기", "ko", count_miss=False).results[0].lang == "ko"
+
+
 def test_a_readers_language_match_outranks_the_japanese_one_for_the_same_words(context):
     outcome = service.search("14", "en", count_miss=False)
     moving_in = next(r for r in outcome.results if r.id == "moving-in")
