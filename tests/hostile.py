@@ -29,6 +29,10 @@ JUNK_BODIES = (
     # before a query or an insert, where PostgreSQL would fail.
     {"json": {"title": {"ja": "避難\x00"}, "body": {"ja": "本文\ud800"}, "topics": ["disaster"]}},
     {"json": {"endpoint": "https://fcm.googleapis.com/fcm/send/\x00"}},
+    # A life-event checklist asked with impossible answers.
+    {"json": {"answers": {"move_date": "2026-02-30", "from_abroad": "maybe", "has_children": ["no"], "x": {}}}},
+    {"json": {"answers": {"move_date": "99999-01-01", "from_abroad": None}}},
+    {"json": {"answers": "all of them"}},
     {"data": {"csrf_token": "forged", "email": "clerk\x00@city.example.jp", "password": "\x00", "name": "\x00",
               "title_ja": "避難\x00", "body_ja": "\x00", "role": "admin\x00", "helpful": "yes\x00"}},
 )
@@ -40,10 +44,17 @@ def rules(app, method: str):
             yield rule
 
 
+# A real value per path variable of the bundled content, tried first, so junk queries and bodies
+# reach the code behind a page, procedure or life event that exists.
+EXISTING = {"slug": "moving-in", "category_id": "moving", "procedure_id": "moving-in-notification",
+            "event_id": "moving-in", "code": "ja"}
+
+
 def urls_for(rule) -> list[str]:
-    """Concrete URLs for a rule, the first with row 1: every path variable filled (locale: a real one)."""
+    """Concrete URLs for a rule, the first with values that exist: every path variable filled."""
     names = sorted(rule.arguments)
-    choices = [("ja", "en") if name == "lang" else PATH_VALUES for name in names]
+    choices = [("ja", "en") if name == "lang" else ((EXISTING[name],) if name in EXISTING else ()) + PATH_VALUES
+               for name in names]
     urls = []
     for values in itertools.islice(itertools.product(*choices), 16):
         path = rule.rule
