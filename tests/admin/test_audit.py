@@ -159,3 +159,9 @@ def test_staff_creation_in_the_console_applies_the_password_rules(staff_app):
     twice = post_form(admin, "/admin/staff", {"email": "ADMIN@city.example.jp", "role": "editor", "password": "a fine long passphrase"})
     assert twice.status_code == 422
     assert csrf_token_in(twice.get_data(as_text=True))
+
+
+def test_the_audit_log_in_japanese_names_the_operator_not_the_person_a_procedure_is_for(staff_app):
+    # "Who" meant 対象者 on procedure pages and 操作者 here; one msgid cannot carry both.
+    html = signed_in_client(staff_app, "admin").get("/admin/audit", headers={"Accept-Language": "ja"}).get_data(as_text=True)
+    assert "操作者" in html and "対象者" not in html
