@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 from flask import g
 from flask_babel import gettext
@@ -55,7 +57,8 @@ def test_easy_japanese_is_served_as_japanese_for_html_and_dates():
 
 def test_easy_japanese_pages_show_the_easy_strings(content_app):
     client = content_app.test_client()
-    easy = client.get("/ja-easy/").get_data(as_text=True)
+    # Furigana over the easy strings' kanji are dropped to compare the words themselves.
+    easy = re.sub(r"<rt>.*?</rt>|</?ruby>", "", client.get("/ja-easy/").get_data(as_text=True))
     plain = client.get("/ja/").get_data(as_text=True)
     english = client.get("/en/").get_data(as_text=True)
     # The skip link exists on every page: each catalog has its own wording for it.
