@@ -69,7 +69,7 @@ def ruby_for_reader(text, text_locale: str):
 # Content repeats across requests (titles, documents, counters): Sudachi runs once per text and process.
 @lru_cache(maxsize=8192)
 def _ruby_markup(escaped_html: str) -> Markup:
-    return Markup(with_furigana(escaped_html))  # nosec B704: input escaped or sanitised; with_furigana adds only <ruby>/<rt>
+    return Markup(with_furigana(escaped_html))  # input escaped or sanitised; with_furigana adds only <ruby>/<rt>
 
 
 @bp.after_app_request
