@@ -71,3 +71,25 @@ def test_easy_japanese_search_results_and_the_procedure_list_get_furigana(client
     listing = _html(client, "/ja-easy/procedures")
     assert "<ruby>転入<rt>てんにゅう</rt></ruby>" in results
     assert "<ruby>転入<rt>てんにゅう</rt></ruby>" in listing
+
+
+def test_the_interfaces_own_easy_japanese_text_gets_furigana_and_attributes_stay_plain(client):
+    html = _html(client, CHECKLIST.format(lang="ja-easy"))
+    assert "<ruby>行<rt>い</rt></ruby>く" in _element(html, 'id="visits-heading">', "</h2>")
+    assert not re.search(r'="[^"]*<ruby>', html)  # never inside an attribute value
+    assert "<ruby>" not in _html(client, CHECKLIST.format(lang="ja"))
+
+
+def test_no_page_escapes_furigana_twice_or_puts_them_in_an_attribute(client):
+    _reader(client, "all")
+    pages = ["/{lang}/", "/{lang}/topics/moving", "/{lang}/pages/moving-in", "/{lang}/procedures",
+             "/{lang}/procedures/moving-in-notification", "/{lang}/life-events", "/{lang}/life-events/moving-in",
+             CHECKLIST, "/{lang}/search?q=転入", "/{lang}/notices", "/{lang}/settings", "/{lang}/emergency",
+             "/{lang}/saved", "/{lang}/offline", "/{lang}/install", "/{lang}/settings/notifications", "/{lang}/no-such-page"]
+    for lang in ("ja", "ja-easy"):
+        for page in pages:
+            html = _html(client, page.format(lang=lang))
+            assert "<ruby>" in html, page
+            assert "&lt;ruby&gt;" not in html and "&lt;rt&gt;" not in html, page
+            assert not re.search(r'="[^"]*<(ruby|rt)>', html), page
+            assert "<ruby>" not in _element(html, "<title>", "</title>"), page
