@@ -102,6 +102,23 @@ def content_fallbacks(locale: str) -> list[str]:
     return chain
 
 
+def served_locale(available, locale: str) -> str | None:
+    """Which of the `available` locales a reader of `locale` is served, by content_fallbacks; None if none."""
+    return next((code for code in content_fallbacks(locale) if code in available), None)
+
+
+class ServedTranslation:
+    """For a dataclass holding `text` (the translation row served) and `requested_lang`."""
+
+    @property
+    def lang(self) -> str:
+        return self.text.locale
+
+    @property
+    def fallback(self) -> bool:
+        return self.text.locale != self.requested_lang
+
+
 def localized(names: dict[str, str] | None, locale: str) -> str:
     """Choose a translated name from a {locale: text} mapping: the reader's, else en, else ja."""
     if not names:

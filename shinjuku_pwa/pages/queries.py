@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from ..errors import NotFound
 from ..extensions import db
-from ..i18n import content_fallbacks
+from ..i18n import ServedTranslation, served_locale
 from .models import Category, Page, PageFeedback, PageTranslation
 
 
@@ -25,19 +25,11 @@ class CategoryNotFound(NotFound):
 
 
 @dataclass(frozen=True)
-class LocalizedPage:
+class LocalizedPage(ServedTranslation):
     page: Page
     text: PageTranslation  # the translation actually served
     requested_lang: str
     available: tuple[str, ...]  # locales this page has, for hreflang and the switcher
-
-    @property
-    def lang(self) -> str:
-        return self.text.locale
-
-    @property
-    def fallback(self) -> bool:
-        return self.text.locale != self.requested_lang
 
     @property
     def english_available(self) -> bool:
@@ -50,10 +42,8 @@ def _published_translations(page: Page) -> dict[str, PageTranslation]:
 
 def localize(page: Page, locale: str) -> LocalizedPage | None:
     translations = _published_translations(page)
-    for code in content_fallbacks(locale):
-        if code in translations:
-            return LocalizedPage(page, translations[code], locale, tuple(translations))
-    return None
+    code = served_locale(translations, locale)
+    return None if code is None else LocalizedPage(page, translations[code], locale, tuple(translations))
 
 
 def get_page(slug: str, locale: str) -> LocalizedPage:

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from ..errors import NotFound
 from ..extensions import db
-from ..i18n import content_fallbacks
+from ..i18n import ServedTranslation, served_locale
 from .definitions import Counter, LifeEvent, ProcedureFacts
 from .models import Procedure, ProcedureTranslation, StoredCounter, StoredLifeEvent
 
@@ -21,7 +21,7 @@ class LifeEventNotFound(NotFound):
 
 
 @dataclass(frozen=True)
-class LocalizedProcedure:
+class LocalizedProcedure(ServedTranslation):
     procedure: Procedure
     text: ProcedureTranslation  # the translation actually served
     requested_lang: str
@@ -32,24 +32,14 @@ class LocalizedProcedure:
         return self.procedure.id
 
     @property
-    def lang(self) -> str:
-        return self.text.locale
-
-    @property
-    def fallback(self) -> bool:
-        return self.text.locale != self.requested_lang
-
-    @property
     def facts(self) -> ProcedureFacts:
         return ProcedureFacts.from_dict(self.procedure.id, self.procedure.facts)
 
 
 def localize(procedure: Procedure, locale: str) -> LocalizedProcedure | None:
     translations = {t.locale: t for t in procedure.translations if t.published}
-    for code in content_fallbacks(locale):
-        if code in translations:
-            return LocalizedProcedure(procedure, translations[code], locale, tuple(translations))
-    return None
+    code = served_locale(translations, locale)
+    return None if code is None else LocalizedProcedure(procedure, translations[code], locale, tuple(translations))
 
 
 def get_procedure(procedure_id: str, locale: str) -> LocalizedProcedure:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 import re
 
-from ..i18n import content_fallbacks
+from ..i18n import served_locale
 
 # RFC 8291 allows 3,993 bytes of plaintext in a 4,096-byte record; we keep a margin.
 MAX_PAYLOAD_BYTES = 3000
@@ -13,10 +13,7 @@ _BREAK = re.compile(r"[\s、。，．,.!?！？）)]")
 
 def pick_text(texts: dict[str, str], lang: str) -> tuple[str, str]:
     """The reader's language, else easy Japanese, else Japanese: (locale, text)."""
-    for code in content_fallbacks(lang):
-        if texts.get(code):
-            return code, texts[code]
-    code = next(iter(texts), "ja")
+    code = served_locale({code for code, text in texts.items() if text}, lang) or next(iter(texts), "ja")
     return code, texts.get(code, "")
 
 

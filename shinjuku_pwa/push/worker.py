@@ -63,7 +63,7 @@ async def run_forever(app, idle_seconds: float = 1.0, clock=utcnow) -> None:
         try:
             loop.add_signal_handler(sig, stop.set)
         except (NotImplementedError, RuntimeError):
-            pass
+            pass  # no handlers off the main thread (tests) or on Windows: Ctrl-C still interrupts
     async with PushSender(make_signer(app), concurrency=app.config["PUSH_CONCURRENCY"],
                           timeout_seconds=app.config["PUSH_TIMEOUT_SECONDS"]) as sender:
         while not stop.is_set():

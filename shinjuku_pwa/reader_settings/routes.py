@@ -37,7 +37,12 @@ def settings(lang: str):
 
 
 def current_settings() -> ReaderSettings:
-    return settings_from_cookie(request.cookies.get(COOKIE_NAME)) if has_request_context() else ReaderSettings()
+    """This request's reader settings, read from the cookie once (the ruby filter asks per text)."""
+    if not has_request_context():
+        return ReaderSettings()
+    if "reader_settings" not in g:
+        g.reader_settings = settings_from_cookie(request.cookies.get(COOKIE_NAME))
+    return g.reader_settings
 
 
 def settings_url(lang: str) -> str:

@@ -281,6 +281,7 @@ class _SectionedTokenizer(Tokenizer):
     section_weights = SECTION_WEIGHTS
 
     def terms(self, text: str) -> list[str]:
+        """The index terms of one cleaned section; each analyzer's tokenizer says how."""
         raise NotImplementedError
 
     def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
