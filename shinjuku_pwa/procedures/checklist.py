@@ -22,9 +22,11 @@ MAY_APPLY = "may_apply"
 # Warning codes, loudest first.
 DEADLINE_PASSED = "deadline_passed"  # a legal deadline is behind us: do it now
 CLAIM_LATE = "claim_late"  # a claim deadline passed: part of the benefit may be lost
+DUE_TODAY = "due_today"  # the last day is today
 LEAD_TIME = "lead_time"  # a document takes longer to get than the time left
 NOT_OPEN_YET = "not_open_yet"  # cannot be done before a date
-WARNING_ORDER = (DEADLINE_PASSED, CLAIM_LATE, LEAD_TIME, NOT_OPEN_YET)
+WARNING_ORDER = (DEADLINE_PASSED, CLAIM_LATE, DUE_TODAY, LEAD_TIME, NOT_OPEN_YET)
+URGENT_WARNINGS = (DEADLINE_PASSED, CLAIM_LATE, DUE_TODAY)  # announced at once to screen readers
 
 _FAR_FUTURE = dt.date.max
 _FAR_PAST = dt.date.min
@@ -287,6 +289,8 @@ def warnings_for(items: Sequence[Item], today: dt.date) -> list[Warning]:
         if item.due is not None and item.due < today:
             code = DEADLINE_PASSED if item.deadline_kind == dl.LEGAL else CLAIM_LATE
             found.append(Warning(code, item.procedure_id, item.due, item.deadline_kind))
+        elif item.due is not None and item.due == today:
+            found.append(Warning(DUE_TODAY, item.procedure_id, item.due, item.deadline_kind))
         if item.opens is not None and item.opens > today:
             found.append(Warning(NOT_OPEN_YET, item.procedure_id, item.opens, dl.WINDOW_OPENS))
         overdue = item.due is not None and item.due < today

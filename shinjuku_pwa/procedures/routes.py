@@ -16,7 +16,7 @@ from marshmallow import ValidationError
 from ..i18n import localized
 from ..pages.queries import get_pages_by_slugs
 from . import queries, services, wording
-from .checklist import APPLIES
+from .checklist import APPLIES, URGENT_WARNINGS
 from .definitions import LifeEvent
 from .schemas import QUERY, answers_schema, encode_answer, question_to_ask, visible_questions
 
@@ -144,7 +144,7 @@ def _checklist_page(event, shown, answers, kept, result):
     labels = {q.id: localized(q.label, lang) for q in event.questions}
     response = make_response(render_template(
         "procedures/checklist.html", event=event, payload=payload, items=items, summary=summary, labels=labels,
-        answers_query=kept, applies=APPLIES, deadline_label=wording.deadline_kind_label,
+        answers_query=kept, applies=APPLIES, urgent_warning_codes=URGENT_WARNINGS, deadline_label=wording.deadline_kind_label,
         checklist_key=_checklist_key(event, answers),
         ics_url=url_for(".checklist_ics", event_id=event.id, **kept),
         restart_url=url_for(".life_event", event_id=event.id),

@@ -604,7 +604,7 @@ class VisitSchema(Schema):
 
 
 class WarningSchema(Schema):
-    code = fields.String(metadata={"description": "deadline_passed, claim_late, lead_time or not_open_yet"})
+    code = fields.String(metadata={"description": "deadline_passed, claim_late, due_today, lead_time or not_open_yet"})
     procedure_id = fields.String()
     date = fields.Date(allow_none=True)
     deadline_kind = fields.String(allow_none=True)

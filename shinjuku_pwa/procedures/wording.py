@@ -6,7 +6,7 @@ import datetime as dt
 from flask_babel import gettext as _
 
 from ..i18n import localized, reader_date
-from .checklist import CLAIM_LATE, DEADLINE_PASSED, LEAD_TIME, NOT_OPEN_YET
+from .checklist import CLAIM_LATE, DEADLINE_PASSED, DUE_TODAY, LEAD_TIME, NOT_OPEN_YET
 from .deadlines import CLAIM, LEGAL, WINDOW_OPENS
 from .definitions import DATE, YES_NO, Question
 from .rules import NOT_SURE
@@ -33,6 +33,8 @@ def warning_message(warning: dict, title: str, document: str | None = None) -> s
     if warning["code"] == CLAIM_LATE:
         return _("The deadline for %(title)s was %(date)s. Apply now: some of the benefit may already be lost.",
                  title=title, date=day)
+    if warning["code"] == DUE_TODAY:
+        return _("Today (%(date)s) is the last day for %(title)s.", title=title, date=day)
     if warning["code"] == LEAD_TIME:
         return _("%(document)s usually takes about %(days)s days to get, longer than the time left before %(date)s (%(title)s). Ask for it now.",
                  document=document or "", days=warning.get("takes_days"), date=day, title=title)

@@ -7,15 +7,41 @@ import json
 
 import pytest
 import sqlalchemy as sa
+import yaml
 from axe_playwright_python.sync_playwright import Axe
 
 from shinjuku_pwa.i18n import LOCALE_CODES
+from shinjuku_pwa.procedures.deadlines import DeadlineRule, date_for
 from tests.browser.conftest import PHONE
+from tests.clock import days_from_today, tokyo_today
+from tests.conftest import BUNDLED_CONTENT
 
 pytestmark = pytest.mark.browser
 
-CHECKLIST = ("/life-events/moving-in?move_date=2026-11-20&from_abroad=yes&foreign_national=yes&has_my_number_card=no"
-             "&employer_health_insurance=no&has_children=yes&needs_nursery=no&age_65_or_over=no&has_dog=no")
+MOVING_IN_ANSWERS = ("&from_abroad=yes&foreign_national=yes&has_my_number_card=no"
+                     "&employer_health_insurance=no&has_children=yes&needs_nursery=no&age_65_or_over=no&has_dog=no")
+
+
+def checklist(move_date: dt.date) -> str:
+    return f"/life-events/moving-in?move_date={move_date.isoformat()}{MOVING_IN_ANSWERS}"
+
+
+def _moved_on_for_last_day_today() -> dt.date:
+    """The move date whose moving-in notification is due today (read from the bundled rule)."""
+    front_matter = (BUNDLED_CONTENT / "procedures" / "moving-in-notification" / "ja.md").read_text().split("---")[1]
+    rule = DeadlineRule.from_dict(yaml.safe_load(front_matter)["deadline"])
+    today = tokyo_today()
+    return next(today - dt.timedelta(days=back) for back in range(400)
+                if date_for(rule, today - dt.timedelta(days=back)) == today)
+
+
+# A checklist with deadlines behind, on and ahead of today: each marks its warnings differently.
+CHECKLISTS = {
+    "deadlines passed": (checklist(days_from_today(-60)), ".warning-deadline-passed"),
+    "deadline today": (checklist(_moved_on_for_last_day_today()), ".warning-due-today"),
+    "deadlines ahead": (checklist(days_from_today(-1)), None),
+}
+CHECKLIST = CHECKLISTS["deadlines passed"][0]
 PAGE_TYPES = {
     "home": "/",
     "category": "/topics/moving",
@@ -67,6 +93,30 @@ def test_every_page_type_has_no_axe_violations_at_phone_width(browser, live_serv
         for name, path in PAGE_TYPES.items():
             response = page.goto(f"{live_server.url}/{lang}{path.format(notice_id=notice_id)}")
             assert response.status == 200, (name, response.status)
+            problems = _violations(page)
+            if problems:
+                found[name] = problems
+    finally:
+        context.close()
+    assert found == {}
+
+
+@pytest.mark.parametrize("lang", LOCALE_CODES)
+def test_checklists_with_deadlines_passed_due_today_and_ahead_have_no_axe_violations(browser, live_server, lang):
+    context = browser.new_context(viewport=PHONE, service_workers="block")
+    page = context.new_page()
+    found = {}
+    try:
+        for name, (path, warning) in CHECKLISTS.items():
+            page.goto(f"{live_server.url}/{lang}{path}")
+            overdue_or_due = page.locator(".warning-deadline-passed, .warning-claim-late, .warning-due-today")
+            if warning:
+                assert page.locator(warning).count() >= 1, name
+                # One live region for the list, never a role on an item.
+                assert page.locator(f".warnings[role=alert] ul > li{warning}").count() >= 1, name
+            else:
+                assert overdue_or_due.count() == 0, name
+            assert page.locator(".warnings li[role]").count() == 0, name
             problems = _violations(page)
             if problems:
                 found[name] = problems

@@ -18,6 +18,7 @@ from shinjuku_pwa.notices.models import Notice, NoticeState
 from shinjuku_pwa.notices.services import publish_due
 from shinjuku_pwa.notices.topics import TOPIC_LABELS
 from shinjuku_pwa.push.payload import build_payload
+from tests.clock import next_year
 from tests.admin.conftest import FAST_HASHING, csrf_token_in, post_form, signed_in_client
 from tests.push.conftest import add_notice, add_subscription
 
@@ -27,13 +28,14 @@ PUBLISHERS = ["publisher", "admin"]
 NOW = dt.datetime.now(dt.timezone.utc)
 NEXT_WEEK = NOW + dt.timedelta(days=7)
 TOKYO = dt.timezone(dt.timedelta(hours=9))
+YEAR = next_year()  # scheduled notices must lie ahead on any day the suite runs
 
 
 def form(**overrides) -> dict:
     """The notice form as a browser posts it (None leaves a field out)."""
     data = {
         "title_ja": "断水のお知らせ", "body_ja": "水道工事のため断水します。", "title_en": "Water outage",
-        "body_en": "The water will be off.", "topics": ["general"], "publish_at": "2030-04-01T09:00",
+        "body_en": "The water will be off.", "topics": ["general"], "publish_at": f"{YEAR}-04-01T09:00",
         "expires_at": "", "push": "true", "urgency": "normal", "ttl_hours": "24",
     }
     data.update(overrides)
@@ -173,7 +175,7 @@ def test_an_editor_drafts_a_notice_and_a_publisher_schedules_it(console_app):
     editor = staff_client(console_app, "editor")
     created = post_form(editor, "/admin/notices/new", form(
         body_ja="一段落目。\r\n\r\n二段落目。", title_vi="", body_vi="", ttl_hours="6", push="false",
-        expires_at="2030-04-30T17:00", topics=["garbage", "general"]))
+        expires_at=f"{YEAR}-04-30T17:00", topics=["garbage", "general"]))
     assert created.status_code == 303
     detail_url = created.headers["Location"]
     notice_id = int(detail_url.rsplit("/", 1)[1])
@@ -181,8 +183,8 @@ def test_an_editor_drafts_a_notice_and_a_publisher_schedules_it(console_app):
     assert notice.state is NoticeState.DRAFT
     assert notice.title == {"ja": "断水のお知らせ", "en": "Water outage"}  # empty languages are left out
     assert notice.body["ja"] == "一段落目。\n\n二段落目。"  # paragraphs as the resident page splits them
-    assert notice.publish_at == dt.datetime(2030, 4, 1, 9, 0, tzinfo=TOKYO)  # typed in Tokyo time
-    assert notice.expires_at == dt.datetime(2030, 4, 30, 17, 0, tzinfo=TOKYO)
+    assert notice.publish_at == dt.datetime(YEAR, 4, 1, 9, 0, tzinfo=TOKYO)  # typed in Tokyo time
+    assert notice.expires_at == dt.datetime(YEAR, 4, 30, 17, 0, tzinfo=TOKYO)
     assert (notice.topics, notice.push, notice.ttl) == (["garbage", "general"], False, 6 * 3600)
     shown = editor.get(detail_url).get_data(as_text=True)
     assert "Draft saved. Check the previews below." in shown
@@ -193,7 +195,7 @@ def test_an_editor_drafts_a_notice_and_a_publisher_schedules_it(console_app):
     assert scheduled.status_code == 303 and scheduled.headers["Location"] == detail_url
     assert notice_row(console_app, notice_id).state is NoticeState.SCHEDULED
     shown = publisher.get(detail_url).get_data(as_text=True)
-    assert "Scheduled. It goes out at 2030-04-01 09:00 (Japan time)." in shown
+    assert f"Scheduled. It goes out at {YEAR}-04-01 09:00 (Japan time)." in shown
     with console_app.app_context():
         entries = db.session.execute(select(AuditLog.action, AuditLog.details).where(
             AuditLog.object_type == "notice", AuditLog.object_id == str(notice_id)).order_by(AuditLog.id)).all()
@@ -215,12 +217,12 @@ def test_an_empty_publish_time_means_now(console_app):
 
 def test_editing_saves_only_what_changed(console_app):
     notice_id = add_notice(console_app, state="draft",
-                           publish_at=dt.datetime(2030, 4, 1, 0, 0, 30, tzinfo=dt.timezone.utc),
+                           publish_at=dt.datetime(YEAR, 4, 1, 0, 0, 30, tzinfo=dt.timezone.utc),
                            ttl=600, topics=("disaster",))
     client = staff_client(console_app, "editor")
     url = f"/admin/notices/{notice_id}/edit"
     edit_page = client.get(url).get_data(as_text=True)
-    assert 'value="2030-04-01T09:00"' in edit_page and 'value="避難情報"' in edit_page
+    assert f'value="{YEAR}-04-01T09:00"' in edit_page and 'value="避難情報"' in edit_page
     unchanged = form(title_ja="避難情報", body_ja="避難所を開設しました。", title_en="Evacuation notice",
                      body_en="Evacuation centres are open.", topics=["disaster"], ttl_hours="1")
     assert post_form(client, url, unchanged).status_code == 303
@@ -323,7 +325,7 @@ def test_a_form_error_is_shown_next_to_its_field(console_app):
     ({"push": "maybe"}, "push", "Choose yes or no."),
     ({"topics": ["lottery"]}, "topics", "Choose at least one topic."),
     ({"body_ko": "가" * 5001}, "body_ko", "Use at most 5000 characters."),
-    ({"expires_at": "2030-03-01T09:00"}, "expires_at", "The end must be after the start."),
+    ({"expires_at": f"{YEAR}-03-01T09:00"}, "expires_at", "The end must be after the start."),
 ])
 def test_each_bad_field_is_named(console_app, overrides, field, message):
     notice_id = add_notice(console_app, state="draft", publish_at=NEXT_WEEK)
@@ -379,14 +381,14 @@ def test_the_preview_shows_the_page_and_the_cut_notification_per_language(consol
 
 
 def test_the_preview_explains_quiet_hours(console_app):
-    late = dt.datetime(2030, 4, 1, 23, 0, tzinfo=TOKYO)
+    late = dt.datetime(YEAR, 4, 1, 23, 0, tzinfo=TOKYO)
     normal = add_notice(console_app, state="scheduled", publish_at=late, urgency="normal")
     high = add_notice(console_app, state="scheduled", publish_at=late, urgency="high")
     silent = add_notice(console_app, state="scheduled", publish_at=late, push=False)
     client = staff_client(console_app, "editor")
     held = client.get(f"/admin/notices/{normal}").get_data(as_text=True)
     assert "held from 22:00 to 07:00 (Japan time)" in held
-    assert "its notifications will be held until 2030-04-02 07:00." in held
+    assert f"its notifications will be held until {YEAR}-04-02 07:00." in held
     at_once = client.get(f"/admin/notices/{high}").get_data(as_text=True)
     assert "Its notifications are sent when it is published." in at_once
     quiet = client.get(f"/admin/notices/{silent}").get_data(as_text=True)
@@ -472,18 +474,18 @@ def test_the_console_reads_in_japanese_with_these_translations(make_app, tmp_pat
     with (tmp_path / "translations/ja/LC_MESSAGES/messages.mo").open("wb") as handle:
         write_mo(handle, catalog)
     app = make_app(TRANSLATIONS_DIR=str(tmp_path / "translations"), **FAST_HASHING)
-    notice_id = add_notice(app, state="draft", publish_at=dt.datetime(2030, 4, 1, 14, 0, tzinfo=dt.timezone.utc),
+    notice_id = add_notice(app, state="draft", publish_at=dt.datetime(YEAR, 4, 1, 14, 0, tzinfo=dt.timezone.utc),
                            title={"ja": "避難所の開設"}, body={"ja": "本文"})
     client = signed_in_client(app, "publisher")  # no language chosen: Japanese
     detail = client.get(f"/admin/notices/{notice_id}").get_data(as_text=True)
     assert '<a href="/admin/notices" aria-current="page">お知らせ</a>' in detail
     assert "現時点で0件の購読者に届きます。" in detail and "<dd>防災</dd>" in detail
-    assert "このお知らせの配信日時は夜間の保留時間帯のため、通知は2030-04-02 07:00まで保留されます。" in detail
+    assert f"このお知らせの配信日時は夜間の保留時間帯のため、通知は{YEAR}-04-02 07:00まで保留されます。" in detail
     # The resident previews stay in each resident's language.
     assert re.search(r'id="preview-ja-easy".*?<p class="note" lang="ja">あなたの ことばは まだ ありません。</p>', detail, re.S)
     page = post_form(client, "/admin/notices/new", form(title_ja="", topics=None)).get_data(as_text=True)
     assert '<p class="field-error" id="title_ja-error">日本語のタイトルは必須です。</p>' in page
     assert '<a href="#topics">お知らせの分野: 分野を1つ以上選んでください。</a>' in page
     post_form(client, f"/admin/notices/{notice_id}/schedule", {}, page=f"/admin/notices/{notice_id}")
-    assert "配信を予約しました。2030-04-01 23:00（日本時間）に配信されます。" in client.get(
+    assert f"配信を予約しました。{YEAR}-04-01 23:00（日本時間）に配信されます。" in client.get(
         f"/admin/notices/{notice_id}").get_data(as_text=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 from shinjuku_pwa.procedures.checklist import (
-    APPLIES, CLAIM_LATE, DEADLINE_PASSED, LEAD_TIME, MAY_APPLY, NOT_OPEN_YET, build_checklist, plan_visits,
+    APPLIES, CLAIM_LATE, DEADLINE_PASSED, DUE_TODAY, LEAD_TIME, MAY_APPLY, NOT_OPEN_YET, build_checklist, plan_visits,
 )
 from shinjuku_pwa.procedures.rules import NOT_SURE
 from tests.procedures.factory import counter, event, facts, question
@@ -152,11 +152,19 @@ def test_a_past_deadline_is_a_warning_loud_for_legal_duties_and_for_lost_claims(
         (DEADLINE_PASSED, "duty", D(2026, 3, 15)), (CLAIM_LATE, "benefit", D(2026, 3, 16))]
 
 
-def test_a_deadline_on_today_is_not_yet_past_and_a_future_opening_is_announced():
+def test_a_deadline_on_today_is_not_yet_past_but_said_to_be_the_last_day():
     ev = event([question("move_date", "date")], [{"procedure": "p"}])
     procedures = {"p": facts("p", deadline={"kind": "legal", "days": 14, "after": "move_date"},
                              opens={"days": 0, "after": "move_date"})}
-    assert build_checklist(ev, {"move_date": D(2026, 3, 18)}, procedures, [], TODAY).warnings == ()
+    [warning] = build_checklist(ev, {"move_date": D(2026, 3, 18)}, procedures, [], TODAY).warnings
+    assert (warning.code, warning.date) == (DUE_TODAY, TODAY)
+    assert build_checklist(ev, {"move_date": D(2026, 3, 19)}, procedures, [], TODAY).warnings == ()
+
+
+def test_a_future_opening_is_announced():
+    ev = event([question("move_date", "date")], [{"procedure": "p"}])
+    procedures = {"p": facts("p", deadline={"kind": "legal", "days": 14, "after": "move_date"},
+                             opens={"days": 0, "after": "move_date"})}
     [warning] = build_checklist(ev, {"move_date": D(2026, 4, 10)}, procedures, [], TODAY).warnings
     assert (warning.code, warning.date) == (NOT_OPEN_YET, D(2026, 4, 10))
 

@@ -86,9 +86,17 @@ def test_a_may_apply_item_links_to_the_question_that_decides_it(client):
     assert "q=employer_health_insurance" in html
 
 
-def test_a_past_deadline_shows_as_an_alert_on_the_checklist(client):
+def test_a_past_deadline_is_announced_once_for_the_whole_list_of_warnings(client):
     html = text(client.get(f"{EVENT_URL}?{ALL_NO.replace('2026-04-01', '2020-01-31')}"))
-    assert 'role="alert">The legal deadline for Moving-in notification' in html
+    warnings = html.split('<section class="warnings"', 1)[1].split("</section>", 1)[0]
+    assert warnings.count('role="alert"') == 1 and warnings.startswith(' aria-labelledby="warnings-heading" role="alert">')
+    assert '<li class="warning warning-deadline-passed">The legal deadline for Moving-in notification' in warnings
+
+
+def test_warnings_that_are_not_urgent_are_not_announced(client):
+    not_yet_moved = (today_in_tokyo() + dt.timedelta(days=30)).isoformat()
+    html = text(client.get(f"{EVENT_URL}?{ALL_NO.replace('2026-04-01', not_yet_moved)}"))
+    assert '<li class="warning warning-not-open-yet">' in html and 'role="alert"' not in html
 
 
 def test_the_checklist_reads_in_every_language(client):
