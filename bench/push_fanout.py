@@ -25,8 +25,8 @@ from flask_migrate import upgrade  # noqa: E402
 from pywebpush import webpush  # noqa: E402
 
 from shinjuku_pwa import create_app  # noqa: E402
-from shinjuku_pwa.config import PROJECT_ROOT  # noqa: E402
-from shinjuku_pwa.extensions import db  # noqa: E402
+from shinjuku_pwa.core.config import PROJECT_ROOT  # noqa: E402
+from shinjuku_pwa.core.extensions import db  # noqa: E402
 from shinjuku_pwa.notices.models import Notice, NoticeState, Urgency  # noqa: E402
 from shinjuku_pwa.push.models import PushSubscription  # noqa: E402
 from shinjuku_pwa.push.sender import PushSender  # noqa: E402

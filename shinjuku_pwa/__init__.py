@@ -6,14 +6,14 @@ from pathlib import Path
 from flask import Flask, g
 from werkzeug.routing import BaseConverter, IntegerConverter
 
-from . import database, errors, http_caching, i18n, security
+from .core import database, errors, http_caching, i18n, security
 from .admin.cli import staff_cli
 from .admin.routes import bp as admin_bp
 from .api import init_api
-from .assets import bp as assets_bp
-from .config import PROJECT_ROOT, from_environment
+from .core.assets import bp as assets_bp
+from .core.config import PROJECT_ROOT, from_environment
 from .content.cli import content_cli
-from .extensions import compress, db, migrate
+from .core.extensions import compress, db, migrate
 from .notices.console import bp as notices_console_bp
 from .notices.routes import bp as notices_bp
 from .pages.routes import bp as pages_bp
@@ -24,7 +24,7 @@ from .pwa.routes import bp as pwa_bp
 from .reader_settings.routes import bp as reader_settings_bp
 from .search.cli import search_cli
 from .search.routes import bp as search_bp
-from .templating import init_templating
+from .core.templating import init_templating
 
 
 class LocaleConverter(BaseConverter):

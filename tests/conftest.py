@@ -15,9 +15,9 @@ from flask import Flask
 from flask_migrate import upgrade
 
 from shinjuku_pwa import create_app
-from shinjuku_pwa.config import PROJECT_ROOT
+from shinjuku_pwa.core.config import PROJECT_ROOT
 from shinjuku_pwa.content.importer import import_content
-from shinjuku_pwa.extensions import db
+from shinjuku_pwa.core.extensions import db
 
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 ON_POSTGRES = DATABASE_URL.startswith("postgres")

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import yaml
 
-from shinjuku_pwa.i18n import LOCALE_CODES
+from shinjuku_pwa.core.i18n import LOCALE_CODES
 
 CATEGORIES = [
     {"id": "moving", "icon": "moving", "name": {code: f"Moving ({code})" for code in LOCALE_CODES}},

@@ -12,7 +12,7 @@ import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
-from shinjuku_pwa.config import PROJECT_ROOT
+from shinjuku_pwa.core.config import PROJECT_ROOT
 
 # Folders (under translations/) of the catalogs residents read; English is the source language.
 RESIDENT_CATALOGS = ("ja", "ja_EASY", "zh_Hans", "zh_Hant", "ko", "vi", "ne", "my")

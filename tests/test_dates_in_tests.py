@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from shinjuku_pwa.config import PROJECT_ROOT
+from shinjuku_pwa.core.config import PROJECT_ROOT
 from tests.clock import tokyo_today
 
 SCANNED = ("tests", "bench")

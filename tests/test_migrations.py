@@ -6,7 +6,7 @@ from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect
 
-from shinjuku_pwa.extensions import db
+from shinjuku_pwa.core.extensions import db
 from tests.conftest import MIGRATIONS, ON_POSTGRES
 
 

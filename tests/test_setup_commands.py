@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from shinjuku_pwa.config import PROJECT_ROOT
+from shinjuku_pwa.core.config import PROJECT_ROOT
 
 
 def test_the_readme_first_screen_gives_make_run_and_make_test():

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
-from ..extensions import db
+from ..core.extensions import db
 from .models import AuditLog, StaffUser, utcnow
 
 TOKYO = ZoneInfo("Asia/Tokyo")

@@ -17,7 +17,7 @@ import sys
 import click
 from flask.cli import AppGroup
 
-from ..errors import DomainError
+from ..core.errors import DomainError
 from . import services
 from .audit import Actor
 from .models import StaffRole, as_utc, utcnow

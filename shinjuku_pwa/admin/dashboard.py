@@ -10,7 +10,7 @@ from pathlib import Path
 from sqlalchemy import case, func, select
 
 from ..content.coverage import LocaleCoverage, coverage
-from ..extensions import db
+from ..core.extensions import db
 from ..pages.models import Page, PageFeedback, PageTranslation
 from ..notices.services import upcoming_and_recent
 from ..pages.queries import get_pages_by_slugs

@@ -11,7 +11,7 @@ import enum
 from sqlalchemy import JSON, Boolean, DateTime, Enum, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..core.extensions import db
 
 
 def utcnow() -> dt.datetime:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import enum
 import functools
 
-from ..errors import DomainError
+from ..core.errors import DomainError
 from .identity import current_staff
 from .models import StaffRole
 

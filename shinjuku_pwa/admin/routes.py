@@ -24,8 +24,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
 
-from ..errors import error_response
-from ..security import limiter
+from ..core.errors import error_response
+from ..core.security import limiter
 from . import audit, auth, dashboard, services
 from .audit import AuditFilter
 from .identity import current_actor, current_session_id, current_staff, end_session, start_session

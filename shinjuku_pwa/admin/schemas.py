@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from marshmallow import EXCLUDE, Schema, fields, validate
 
-from ..api_fields import ApiSchema, InputSchema
+from ..core.api_fields import ApiSchema, InputSchema
 from .models import StaffRole
 
 ROLE_VALUES = [role.value for role in StaffRole]

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from flask import current_app
 from sqlalchemy import delete, func, select
 
-from ..errors import DomainError, NotFound
-from ..extensions import db
+from ..core.errors import DomainError, NotFound
+from ..core.extensions import db
 from . import audit, auth
 from .audit import Actor, record_action
 from .models import ApiToken, StaffRole, StaffSession, StaffUser, as_utc

@@ -7,8 +7,8 @@ from pathlib import Path
 from babel.messages.pofile import read_po
 from sqlalchemy import func, select
 
-from ..extensions import db
-from ..i18n import LOCALES
+from ..core.extensions import db
+from ..core.i18n import LOCALES
 from ..pages.models import Page, PageTranslation
 
 

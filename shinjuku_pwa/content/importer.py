@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..extensions import db
+from ..core.extensions import db
 from ..furigana import FURIGANA_LOCALES, with_furigana
 from ..pages.models import Category, Department, Page, PageTranslation, utcnow
 from ..procedures.loader import apply_procedures, load_procedures

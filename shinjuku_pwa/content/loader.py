@@ -14,7 +14,7 @@ import yaml
 from marshmallow import ValidationError
 
 from ..furigana import reading_mark_problems, without_reading_marks
-from ..i18n import LOCALE_CODES
+from ..core.i18n import LOCALE_CODES
 from .rendering import render_markdown
 from .schemas import SLUG, CategorySchema, DepartmentSchema, PageFrontMatterSchema
 

@@ -5,7 +5,7 @@ import re
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
-from ..i18n import LOCALE_CODES
+from ..core.i18n import LOCALE_CODES
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 TRANSLATION_KINDS = ("original", "human", "machine")

@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from ..extensions import db
+from ..core.extensions import db
 
 
 @dataclass(frozen=True)

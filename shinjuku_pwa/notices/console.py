@@ -30,8 +30,8 @@ from ..admin.identity import current_actor, current_staff
 from ..admin.models import as_utc, utcnow
 from ..admin.permissions import Action, NotAllowed, require_action, role_allows
 from ..admin.routes import choose_staff_language, staff_context, staff_datetime
-from ..extensions import db
-from ..i18n import LOCALE_CODES, LOCALES
+from ..core.extensions import db
+from ..core.i18n import LOCALE_CODES, LOCALES
 from ..push import schedule
 from ..push.dispatcher import delivery_counts
 from ..push.payload import build_payload, pick_text

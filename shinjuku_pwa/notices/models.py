@@ -7,8 +7,8 @@ import enum
 from sqlalchemy import JSON, Boolean, Enum, Index, Integer
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..database import UtcDateTime
-from ..extensions import db
+from ..core.database import UtcDateTime
+from ..core.extensions import db
 from ..pages.models import utcnow
 
 

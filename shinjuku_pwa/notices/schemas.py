@@ -6,8 +6,8 @@ from zoneinfo import ZoneInfo
 from flask_babel import lazy_gettext
 from marshmallow import ValidationError, fields, validate, validates, validates_schema
 
-from ..api_fields import ApiSchema
-from ..i18n import LOCALE_CODES
+from ..core.api_fields import ApiSchema
+from ..core.i18n import LOCALE_CODES
 from .models import TOPICS, NoticeState, Urgency
 
 TOKYO = ZoneInfo("Asia/Tokyo")

@@ -8,9 +8,9 @@ from sqlalchemy import or_, select, update
 from ..admin.audit import Actor, record_action
 from ..admin.models import StaffRole
 from ..admin.permissions import Action, NotAllowed, role_allows
-from ..database import write_transaction
-from ..errors import DomainError, NotFound
-from ..extensions import db
+from ..core.database import write_transaction
+from ..core.errors import DomainError, NotFound
+from ..core.extensions import db
 from ..push.dispatcher import enqueue_deliveries
 from .models import Notice, NoticeState, Urgency
 

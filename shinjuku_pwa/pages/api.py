@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import url_for
 from flask_smorest import Blueprint
 
-from ..i18n import localized
+from ..core.i18n import localized
 from . import queries
 from .schemas import CategorySchema, LangArgs, PageListArgs, PageListSchema, PageSchema
 

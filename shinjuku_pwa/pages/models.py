@@ -6,8 +6,8 @@ import datetime as dt
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..database import UtcDateTime
-from ..extensions import db
+from ..core.database import UtcDateTime
+from ..core.extensions import db
 
 
 def utcnow() -> dt.datetime:

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
-from ..errors import NotFound
-from ..extensions import db
-from ..i18n import ServedTranslation, served_locale
+from ..core.errors import NotFound
+from ..core.extensions import db
+from ..core.i18n import ServedTranslation, served_locale
 from .models import Category, Page, PageFeedback, PageTranslation
 
 

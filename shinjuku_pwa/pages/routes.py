@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 from flask import Blueprint, abort, g, make_response, redirect, render_template, request, url_for
 from marshmallow import ValidationError
 
-from ..i18n import LOCALES, request_locale_from_headers
+from ..core.i18n import LOCALES, request_locale_from_headers
 from ..notices.routes import localize_notice
 from ..notices.services import visible_notices
 from . import queries

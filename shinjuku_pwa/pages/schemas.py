@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from marshmallow import EXCLUDE, Schema, fields, validate
 
-from ..api_fields import ApiSchema, InputSchema, LangField
+from ..core.api_fields import ApiSchema, InputSchema, LangField
 
 
 class FeedbackArgs(InputSchema):

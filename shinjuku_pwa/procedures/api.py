@@ -5,7 +5,7 @@ from flask import g, url_for
 from flask_smorest import Blueprint, abort
 from marshmallow import ValidationError
 
-from ..i18n import localized
+from ..core.i18n import localized
 from . import queries, services, wording
 from .definitions import CHOICE, DATE, YES_NO, LifeEvent
 from .rules import NOT_SURE

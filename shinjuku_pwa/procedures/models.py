@@ -6,7 +6,7 @@ import datetime as dt
 from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..core.extensions import db
 from ..pages.models import Department, utcnow
 
 

@@ -5,9 +5,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from ..errors import NotFound
-from ..extensions import db
-from ..i18n import ServedTranslation, served_locale
+from ..core.errors import NotFound
+from ..core.extensions import db
+from ..core.i18n import ServedTranslation, served_locale
 from .definitions import Counter, LifeEvent, ProcedureFacts
 from .models import Procedure, ProcedureTranslation, StoredCounter, StoredLifeEvent
 

@@ -13,7 +13,7 @@ from flask import Blueprint, abort, make_response, render_template, request, url
 from icalendar import Alarm, Calendar, Event
 from marshmallow import ValidationError
 
-from ..i18n import localized
+from ..core.i18n import localized
 from ..pages.queries import get_pages_by_slugs
 from . import queries, services, wording
 from .checklist import APPLIES, URGENT_WARNINGS

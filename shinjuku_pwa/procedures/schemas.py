@@ -13,9 +13,9 @@ from typing import Any
 from flask_babel import lazy_gettext
 from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, validate, validates_schema
 
-from ..api_fields import ApiSchema, LangField
+from ..core.api_fields import ApiSchema, LangField
 from ..content.schemas import SLUG, TRANSLATION_KINDS
-from ..i18n import LOCALE_CODES
+from ..core.i18n import LOCALE_CODES
 from . import deadlines as dl
 from .definitions import CHOICE, COUNTER_KINDS, DATE, QUESTION_TYPES, YES_NO, LifeEvent, Question
 from .rules import COMBINATORS, NOT_SURE, evaluate, leaves, questions_in

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from ..i18n import localized
+from ..core.i18n import localized
 from . import queries
 from .checklist import Checklist, build_checklist
 from .definitions import LifeEvent

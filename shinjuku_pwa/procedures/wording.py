@@ -5,7 +5,7 @@ import datetime as dt
 
 from flask_babel import gettext as _
 
-from ..i18n import localized, reader_date
+from ..core.i18n import localized, reader_date
 from .checklist import CLAIM_LATE, DEADLINE_PASSED, DUE_TODAY, LEAD_TIME, NOT_OPEN_YET
 from .deadlines import CLAIM, LEGAL, WINDOW_OPENS
 from .definitions import DATE, YES_NO, Question

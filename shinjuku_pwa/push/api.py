@@ -6,7 +6,7 @@ import datetime as dt
 from flask import current_app
 from flask_smorest import Blueprint
 
-from ..security import limiter
+from ..core.security import limiter
 from .schemas import SubscribeArgs, SubscriptionStateSchema, UnsubscribeArgs, VapidKeySchema
 from .subscriptions import remove_subscription, save_subscription
 from .vapid import app_vapid, public_key_b64

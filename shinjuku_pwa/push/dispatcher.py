@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from sqlalchemy import and_, delete, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from ..database import is_sqlite, write_transaction
-from ..extensions import db
+from ..core.database import is_sqlite, write_transaction
+from ..core.extensions import db
 from ..notices.models import Notice
 from . import schedule
 from .models import Delivery, DeliveryState, PushSubscription

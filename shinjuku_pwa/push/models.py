@@ -7,8 +7,8 @@ import enum
 from sqlalchemy import JSON, Enum, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..database import UtcDateTime
-from ..extensions import db
+from ..core.database import UtcDateTime
+from ..core.extensions import db
 from ..pages.models import utcnow
 
 

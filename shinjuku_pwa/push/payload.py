@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 import re
 
-from ..i18n import served_locale
+from ..core.i18n import served_locale
 
 # RFC 8291 allows 3,993 bytes of plaintext in a 4,096-byte record; we keep a margin.
 MAX_PAYLOAD_BYTES = 3000

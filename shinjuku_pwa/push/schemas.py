@@ -5,7 +5,7 @@ from flask import current_app
 from flask_babel import lazy_gettext
 from marshmallow import ValidationError, fields, validate, validates
 
-from ..api_fields import ApiSchema, LangField
+from ..core.api_fields import ApiSchema, LangField
 from ..notices.models import TOPICS
 from .endpoints import Allowlist, EndpointRefused, check_auth_secret, check_endpoint, check_p256dh
 

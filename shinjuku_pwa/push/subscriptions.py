@@ -6,7 +6,7 @@ import logging
 
 from sqlalchemy import delete, select
 
-from ..extensions import db
+from ..core.extensions import db
 from .endpoints import origin_of
 from .models import PushSubscription
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from flask import current_app, url_for
 
-from ..assets import asset_hashes, asset_url
-from ..i18n import LOCALE_CODES
+from ..core.assets import asset_hashes, asset_url
+from ..core.i18n import LOCALE_CODES
 from ..pages.queries import EMERGENCY_SLUGS
 
 # The shell: everything a page needs to render offline.

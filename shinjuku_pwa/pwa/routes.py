@@ -5,9 +5,9 @@ from flask import Blueprint, current_app, jsonify, make_response, render_templat
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from ..assets import asset_url
-from ..extensions import db
-from ..i18n import LOCALES
+from ..core.assets import asset_url
+from ..core.extensions import db
+from ..core.i18n import LOCALES
 from ..pages.models import Page
 from ..pages.queries import EMERGENCY_SLUGS, get_pages_by_slugs
 from . import precache

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from marshmallow import EXCLUDE, fields, validate
 
-from ..api_fields import InputSchema
+from ..core.api_fields import InputSchema
 
 from .preferences import CONTRASTS, FURIGANA_CHOICES, TEXT_SIZES
 

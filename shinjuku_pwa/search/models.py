@@ -8,7 +8,7 @@ from __future__ import annotations
 from sqlalchemy import Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..extensions import db
+from ..core.extensions import db
 
 MISS_QUERY_LENGTH = 200
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..i18n import LOCALE_CODES, content_fallbacks
+from ..core.i18n import LOCALE_CODES, content_fallbacks
 from .catalog import Catalog, ItemInfo
 
 READER_LOCALE_WEIGHT = 1.0

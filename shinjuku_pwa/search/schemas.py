@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext
 from marshmallow import EXCLUDE, Schema, fields, validate
 
-from ..api_fields import ApiSchema, LangField
+from ..core.api_fields import ApiSchema, LangField
 from .query import MAX_QUERY_CHARS
 
 _too_long = lazy_gettext("Please use at most {max} characters to search.")

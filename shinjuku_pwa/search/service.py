@@ -17,8 +17,8 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from whoosh import WhooshError
 
-from ..extensions import db
-from ..i18n import localized
+from ..core.extensions import db
+from ..core.i18n import localized
 from ..pages import queries as page_queries
 from .analysis import clean_text, fold_for_match
 from .catalog import ItemInfo, completion_prefix

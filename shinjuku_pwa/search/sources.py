@@ -27,7 +27,7 @@ from urllib.parse import unquote
 from flask import current_app
 from sqlalchemy import select
 
-from ..extensions import db
+from ..core.extensions import db
 from ..notices.models import Notice, NoticeState
 from ..pages.models import Page, PageTranslation
 from ..procedures.models import Procedure, ProcedureTranslation, StoredLifeEvent

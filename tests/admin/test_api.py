@@ -8,7 +8,7 @@ from sqlalchemy import select, update
 from shinjuku_pwa.admin import services
 from shinjuku_pwa.admin.audit import Actor, record_action
 from shinjuku_pwa.admin.models import ApiToken, AuditLog, StaffRole, utcnow
-from shinjuku_pwa.extensions import db
+from shinjuku_pwa.core.extensions import db
 from tests.admin.conftest import bearer, create_staff, create_token
 
 

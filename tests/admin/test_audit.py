@@ -11,7 +11,7 @@ from sqlalchemy import select
 from shinjuku_pwa.admin import services
 from shinjuku_pwa.admin.audit import Actor, AuditLogIsAppendOnly, record_action
 from shinjuku_pwa.admin.models import AuditLog, StaffUser, utcnow
-from shinjuku_pwa.extensions import db
+from shinjuku_pwa.core.extensions import db
 from tests.admin.conftest import PASSWORD, create_staff, csrf_token_in, post_form, sign_in, signed_in_client
 
 

@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from shinjuku_pwa.admin import auth, services
 from shinjuku_pwa.admin.models import ApiToken, AuditLog, StaffRole
-from shinjuku_pwa.extensions import db
+from shinjuku_pwa.core.extensions import db
 from tests.admin.conftest import PASSWORD, bearer, sign_in
 
 

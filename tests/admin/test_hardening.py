@@ -125,7 +125,7 @@ def test_behind_a_trusted_proxy_the_client_ip_and_https_come_from_its_headers(ma
     from sqlalchemy import select
 
     from shinjuku_pwa.admin.models import AuditLog
-    from shinjuku_pwa.extensions import db
+    from shinjuku_pwa.core.extensions import db
     from tests.admin.conftest import sign_in
 
     app = make_app(**FAST_HASHING, TRUSTED_PROXIES=1)
@@ -145,7 +145,7 @@ def test_without_a_trusted_proxy_forwarded_headers_are_ignored(staff_app):
 
 
 def test_rate_limits_use_redis_when_redis_url_is_set_and_memory_otherwise(monkeypatch, tmp_path):
-    from shinjuku_pwa.config import from_environment
+    from shinjuku_pwa.core.config import from_environment
 
     monkeypatch.setenv("INSTANCE_PATH", str(tmp_path))
     monkeypatch.setenv("SECRET_KEY", "test")

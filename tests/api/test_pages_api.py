@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from shinjuku_pwa.i18n import LOCALE_CODES
+from shinjuku_pwa.core.i18n import LOCALE_CODES
 from shinjuku_pwa.pages.schemas import PageListSchema, PageSchema
 
 

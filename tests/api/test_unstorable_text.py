@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from marshmallow import ValidationError, fields
 
-from shinjuku_pwa.api_fields import InputSchema
+from shinjuku_pwa.core.api_fields import InputSchema
 
 
 class NoteArgs(InputSchema):

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from shinjuku_pwa.config import PROJECT_ROOT
+from shinjuku_pwa.core.config import PROJECT_ROOT
 from tests.conftest import ON_POSTGRES, _postgres_url
 
 CHROMIUM = "/usr/bin/chromium"

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 import yaml
 from axe_playwright_python.sync_playwright import Axe
 
-from shinjuku_pwa.i18n import LOCALE_CODES
+from shinjuku_pwa.core.i18n import LOCALE_CODES
 from shinjuku_pwa.procedures.deadlines import DeadlineRule, date_for
 from tests.browser.conftest import PHONE
 from tests.clock import days_from_today, tokyo_today

@@ -10,7 +10,7 @@ import urllib.request
 import pytest
 import sqlalchemy as sa
 
-from shinjuku_pwa.i18n import LOCALE_CODES, LOCALES
+from shinjuku_pwa.core.i18n import LOCALE_CODES, LOCALES
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE, wait_for_worker, wait_until
 
 pytestmark = pytest.mark.browser

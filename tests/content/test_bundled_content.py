@@ -4,7 +4,7 @@ from __future__ import annotations
 from urllib.parse import urlparse
 
 from shinjuku_pwa.content.loader import load_content
-from shinjuku_pwa.i18n import LOCALE_CODES
+from shinjuku_pwa.core.i18n import LOCALE_CODES
 from tests.conftest import BUNDLED_CONTENT
 
 # The ward's sites, national and Tokyo government sites, and mykoho.jp, where the ward

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from shinjuku_pwa.content.loader import load_content
-from shinjuku_pwa.i18n import LOCALE_CODES
+from shinjuku_pwa.core.i18n import LOCALE_CODES
 from tests.conftest import BUNDLED_CONTENT
 
 GUIDES = ["install-this-app", "guide-notifications", "guide-my-number-online", "guide-e-applications", "guide-scam-messages"]

@@ -6,7 +6,7 @@ from sqlalchemy import select, update
 
 from shinjuku_pwa.content.importer import import_content
 from shinjuku_pwa.content.loader import ContentInvalid, load_content
-from shinjuku_pwa.extensions import db
+from shinjuku_pwa.core.extensions import db
 from shinjuku_pwa.pages.models import PageTranslation
 from tests.content_factory import make_content, write_page
 

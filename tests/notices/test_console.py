@@ -12,8 +12,8 @@ import pytest
 from sqlalchemy import select
 
 from shinjuku_pwa.admin.models import AuditLog
-from shinjuku_pwa.config import PROJECT_ROOT
-from shinjuku_pwa.extensions import db
+from shinjuku_pwa.core.config import PROJECT_ROOT
+from shinjuku_pwa.core.extensions import db
 from shinjuku_pwa.notices.models import Notice, NoticeState
 from shinjuku_pwa.notices.services import publish_due
 from shinjuku_pwa.notices.topics import TOPIC_LABELS

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from shinjuku_pwa.admin.models import AuditLog
-from shinjuku_pwa.extensions import db
+from shinjuku_pwa.core.extensions import db
 from tests.admin.conftest import FAST_HASHING, bearer, create_staff, create_token
 from tests.clock import next_year
 from tests.push.conftest import add_subscription

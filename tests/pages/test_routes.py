@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from shinjuku_pwa.i18n import LOCALE_CODES, LOCALES
+from shinjuku_pwa.core.i18n import LOCALE_CODES, LOCALES
 
 SAMPLE_PAGE = "moving-in"
 
@@ -138,7 +138,7 @@ def test_unknown_pages_get_a_404_page_in_the_readers_language(client):
 def test_feedback_is_stored_without_personal_data_and_thanks_the_reader(content_app):
     from sqlalchemy import select
 
-    from shinjuku_pwa.extensions import db
+    from shinjuku_pwa.core.extensions import db
     from shinjuku_pwa.pages.models import PageFeedback
 
     client = content_app.test_client()
@@ -157,7 +157,7 @@ def test_feedback_is_stored_without_personal_data_and_thanks_the_reader(content_
 def test_bad_feedback_gets_a_422_page_and_stores_nothing(content_app):
     from sqlalchemy import func, select
 
-    from shinjuku_pwa.extensions import db
+    from shinjuku_pwa.core.extensions import db
     from shinjuku_pwa.pages.models import PageFeedback
 
     client = content_app.test_client()

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import yaml
 
-from shinjuku_pwa.i18n import LOCALE_CODES
+from shinjuku_pwa.core.i18n import LOCALE_CODES
 from shinjuku_pwa.procedures.definitions import Counter, LifeEvent, ProcedureFacts
 from tests.content_factory import make_content
 

@@ -6,8 +6,8 @@ from sqlalchemy import select
 
 from shinjuku_pwa.content.importer import import_content
 from shinjuku_pwa.content.loader import ContentInvalid, load_content
-from shinjuku_pwa.extensions import db
-from shinjuku_pwa.i18n import LOCALE_CODES
+from shinjuku_pwa.core.extensions import db
+from shinjuku_pwa.core.i18n import LOCALE_CODES
 from shinjuku_pwa.procedures.loader import load_procedures
 from shinjuku_pwa.procedures.models import Procedure, StoredCounter, StoredLifeEvent
 from tests.procedures.bundled import bundle

@@ -12,7 +12,7 @@ def test_a_procedure_page_links_the_guides_that_help_with_it(client):
 def test_every_guide_is_linked_from_a_procedure_or_a_page(content_app):
     from sqlalchemy import select
 
-    from shinjuku_pwa.extensions import db
+    from shinjuku_pwa.core.extensions import db
     from shinjuku_pwa.pages.models import Page
     from shinjuku_pwa.procedures.models import Procedure
 

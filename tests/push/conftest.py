@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from shinjuku_pwa.extensions import db
+from shinjuku_pwa.core.extensions import db
 from shinjuku_pwa.notices.models import Notice, NoticeState, Urgency
 from shinjuku_pwa.push.models import PushSubscription
 from shinjuku_pwa.push.sender import PushSender

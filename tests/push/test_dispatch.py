@@ -7,7 +7,7 @@ import json
 
 from sqlalchemy import select
 
-from shinjuku_pwa.extensions import db
+from shinjuku_pwa.core.extensions import db
 from shinjuku_pwa.notices.models import Notice, NoticeState
 from shinjuku_pwa.push.dispatcher import claim_batch, delivery_counts
 from shinjuku_pwa.push.models import Delivery, DeliveryState, PushSubscription

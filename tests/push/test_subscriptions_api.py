@@ -5,7 +5,7 @@ import base64
 import pytest
 from sqlalchemy import select
 
-from shinjuku_pwa.extensions import db
+from shinjuku_pwa.core.extensions import db
 from shinjuku_pwa.push.models import PushSubscription
 from tests.push.browser_keys import BrowserKeys, b64url
 

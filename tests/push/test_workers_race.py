@@ -9,8 +9,8 @@ from collections import Counter
 
 from sqlalchemy import func, select
 
-from shinjuku_pwa.config import PROJECT_ROOT
-from shinjuku_pwa.extensions import db
+from shinjuku_pwa.core.config import PROJECT_ROOT
+from shinjuku_pwa.core.extensions import db
 from shinjuku_pwa.notices.services import publish_due
 from shinjuku_pwa.push.models import Delivery, DeliveryState, PushSubscription
 from tests.push.browser_keys import BrowserKeys

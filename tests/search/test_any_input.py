@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from shinjuku_pwa.i18n import LOCALE_CODES
+from shinjuku_pwa.core.i18n import LOCALE_CODES
 from shinjuku_pwa.search import service
 from shinjuku_pwa.search.analysis import clean_text, gram_terms, word_terms
 from shinjuku_pwa.search.query import build_query, understand

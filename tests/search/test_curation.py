@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from shinjuku_pwa.config import PROJECT_ROOT
+from shinjuku_pwa.core.config import PROJECT_ROOT
 from shinjuku_pwa.search.curation import CurationInvalid, load_curation
 
 

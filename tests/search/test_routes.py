@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from shinjuku_pwa.i18n import LOCALE_CODES
+from shinjuku_pwa.core.i18n import LOCALE_CODES
 
 
 @pytest.fixture(scope="module")

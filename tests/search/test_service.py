@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from shinjuku_pwa.extensions import db
+from shinjuku_pwa.core.extensions import db
 from shinjuku_pwa.search import service
 from shinjuku_pwa.search.models import SearchMiss
 from tests.search.conftest import make_search_app, write_search_content
