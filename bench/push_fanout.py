@@ -31,7 +31,7 @@ from shinjuku_pwa.notices.models import Notice, NoticeState, Urgency  # noqa: E4
 from shinjuku_pwa.push.models import PushSubscription  # noqa: E402
 from shinjuku_pwa.push.sender import PushSender  # noqa: E402
 from shinjuku_pwa.push.vapid import app_vapid  # noqa: E402
-from shinjuku_pwa.push.worker import make_signer, run_pass  # noqa: E402
+from shinjuku_pwa.composition.publishing import make_signer, run_pass  # noqa: E402
 from tests.push.browser_keys import BrowserKeys  # noqa: E402
 from bench import loopback_push_service  # noqa: E402
 

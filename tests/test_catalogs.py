@@ -17,7 +17,7 @@ from shinjuku_pwa.core.config import PROJECT_ROOT
 # Folders (under translations/) of the catalogs residents read; English is the source language.
 RESIDENT_CATALOGS = ("ja", "ja_EASY", "zh_Hans", "zh_Hant", "ko", "vi", "ne", "my")
 # Only staff see these (the console and its API speak Japanese and English).
-STAFF_ONLY = ("shinjuku_pwa/admin/", "shinjuku_pwa/notices/console.py", "shinjuku_pwa/notices/api.py",
+STAFF_ONLY = ("shinjuku_pwa/admin/", "shinjuku_pwa/staff/",
               "shinjuku_pwa/notices/schemas.py", "templates/admin/")
 KEYWORDS = {"_": None, "_l": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None}
 METHODS = [("shinjuku_pwa/**.py", "python"), ("templates/**.html", "jinja2.ext:babel_extract")]

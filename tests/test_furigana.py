@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from shinjuku_pwa.furigana import reading_mark_problems, with_furigana, without_reading_marks
+from shinjuku_pwa.japanese.furigana import reading_mark_problems, with_furigana, without_reading_marks
 
 RUBY = re.compile(r"<ruby>(.*?)<rt>(.*?)</rt></ruby>")
 KATAKANA = re.compile("[\u30a1-\u30fa]")

@@ -9,10 +9,10 @@ from __future__ import annotations
 from flask import g
 from flask_smorest import Blueprint
 
-from .audit import AuditFilter, list_audit_entries
-from .identity import current_staff
-from .models import AuditLog, as_utc
-from .permissions import ROLE_ACTIONS, Action, require_action
+from ..staff.audit import AuditFilter, list_audit_entries
+from ..staff.identity import current_staff
+from ..staff.models import AuditLog, as_utc
+from ..staff.permissions import ROLE_ACTIONS, Action, require_action
 from .schemas import AuditPageSchema, AuditQueryArgs, MeSchema
 
 blp = Blueprint("admin-api", __name__, url_prefix="/api/v1/admin", description="Staff API (bearer token)")

@@ -26,11 +26,12 @@ from marshmallow import ValidationError
 
 from ..core.errors import error_response
 from ..core.security import limiter
-from . import audit, auth, dashboard, services
-from .audit import AuditFilter
-from .identity import current_actor, current_session_id, current_staff, end_session, start_session
-from .models import StaffRole, as_utc, utcnow
-from .permissions import Action, NotSignedIn, require_action, role_allows
+from ..staff import audit, auth, services
+from ..composition import dashboard
+from ..staff.audit import AuditFilter
+from ..staff.identity import current_actor, current_session_id, current_staff, end_session, start_session
+from ..staff.models import StaffRole, as_utc, utcnow
+from ..staff.permissions import Action, NotSignedIn, require_action, role_allows
 from .schemas import (
     AuditFilterArgs, LoginArgs, PasswordChangeArgs, RoleArgs, StaffCreateArgs, TokenCreateArgs,
 )

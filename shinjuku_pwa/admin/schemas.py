@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import EXCLUDE, Schema, fields, validate
 
 from ..core.api_fields import ApiSchema, InputSchema
-from .models import StaffRole
+from ..staff.models import StaffRole
 
 ROLE_VALUES = [role.value for role in StaffRole]
 _REQUIRED = {"required": _l("This field is required."), "null": _l("This field is required.")}

@@ -13,7 +13,7 @@ from pathlib import Path
 import yaml
 from marshmallow import ValidationError
 
-from ..furigana import reading_mark_problems, without_reading_marks
+from ..japanese.furigana import reading_mark_problems, without_reading_marks
 from ..core.i18n import LOCALE_CODES
 from .rendering import render_markdown
 from .schemas import SLUG, CategorySchema, DepartmentSchema, PageFrontMatterSchema

@@ -5,9 +5,9 @@ import datetime as dt
 
 from sqlalchemy import or_, select, update
 
-from ..admin.audit import Actor, record_action
-from ..admin.models import StaffRole
-from ..admin.permissions import Action, NotAllowed, role_allows
+from ..staff.audit import Actor, record_action
+from ..staff.models import StaffRole
+from ..staff.permissions import Action, NotAllowed, role_allows
 from ..core.database import write_transaction
 from ..core.errors import DomainError, NotFound
 from ..core.extensions import db

@@ -11,7 +11,7 @@ from flask.cli import AppGroup
 
 from .sender import PushSender
 from .vapid import public_key_b64
-from .worker import make_signer, run_forever, run_pass
+from ..composition.publishing import make_signer, run_forever, run_pass
 
 push_cli = AppGroup("push", help="Send due notices as Web Push notifications.")
 

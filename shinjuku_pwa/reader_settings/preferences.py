@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
-from ..furigana import FURIGANA_LOCALES
+from ..japanese.furigana import FURIGANA_LOCALES
 
 COOKIE_NAME = "reader"
 # Long-lived, so the choice survives until the reader changes it (browsers cap cookies at 400 days).

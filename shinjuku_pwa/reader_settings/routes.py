@@ -7,7 +7,7 @@ from flask import Blueprint, abort, g, has_request_context, redirect, render_tem
 from markupsafe import Markup, escape
 from marshmallow import ValidationError
 
-from ..furigana import has_kanji, with_furigana
+from ..japanese.furigana import has_kanji, with_furigana
 from .preferences import COOKIE_MAX_AGE, COOKIE_NAME, ReaderSettings, cookie_value, safe_return_path, settings_from_cookie
 from .schemas import ReaderSettingsArgs
 

@@ -8,9 +8,9 @@ import types
 
 import pytest
 
-from shinjuku_pwa.admin import services
-from shinjuku_pwa.admin.audit import Actor
-from shinjuku_pwa.admin.models import StaffRole, utcnow
+from shinjuku_pwa.staff import services
+from shinjuku_pwa.staff.audit import Actor
+from shinjuku_pwa.staff.models import StaffRole, utcnow
 
 PASSWORD = "correct horse battery staple"
 ROLES = [role.value for role in StaffRole]

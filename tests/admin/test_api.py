@@ -5,9 +5,9 @@ import datetime as dt
 
 from sqlalchemy import select, update
 
-from shinjuku_pwa.admin import services
-from shinjuku_pwa.admin.audit import Actor, record_action
-from shinjuku_pwa.admin.models import ApiToken, AuditLog, StaffRole, utcnow
+from shinjuku_pwa.staff import services
+from shinjuku_pwa.staff.audit import Actor, record_action
+from shinjuku_pwa.staff.models import ApiToken, AuditLog, StaffRole, utcnow
 from shinjuku_pwa.core.extensions import db
 from tests.admin.conftest import bearer, create_staff, create_token
 

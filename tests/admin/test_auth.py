@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from shinjuku_pwa.admin import auth
+from shinjuku_pwa.staff import auth
 
 PROFILE = "CHEAPEST"
 

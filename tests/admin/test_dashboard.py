@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from shinjuku_pwa.admin import dashboard
+from shinjuku_pwa.composition import dashboard
 from shinjuku_pwa.core.extensions import db
 from shinjuku_pwa.pages.models import Category, Department, Page, PageFeedback, PageTranslation
 from shinjuku_pwa.search.service import record_miss

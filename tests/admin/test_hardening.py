@@ -10,7 +10,7 @@ import types
 import itsdangerous.timed
 import pytest
 
-from shinjuku_pwa.content.importer import import_content
+from shinjuku_pwa.composition.content_import import import_content
 from tests.admin.conftest import FAST_HASHING, bearer, create_staff, create_token, csrf_token_in, signed_in_client
 from tests.content_factory import make_content
 
@@ -124,7 +124,7 @@ def test_a_page_with_a_form_still_answers_304_to_its_etag_seconds_later(page_app
 def test_behind_a_trusted_proxy_the_client_ip_and_https_come_from_its_headers(make_app):
     from sqlalchemy import select
 
-    from shinjuku_pwa.admin.models import AuditLog
+    from shinjuku_pwa.staff.models import AuditLog
     from shinjuku_pwa.core.extensions import db
     from tests.admin.conftest import sign_in
 

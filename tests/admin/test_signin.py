@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from sqlalchemy import select, update
 
-from shinjuku_pwa.admin.models import AuditLog, StaffSession, StaffUser
+from shinjuku_pwa.staff.models import AuditLog, StaffSession, StaffUser
 from shinjuku_pwa.core.extensions import db
 from tests.admin.conftest import PASSWORD, create_staff, csrf_token_in, post_form, sign_in, signed_in_client
 

@@ -5,8 +5,13 @@ import re
 
 import pytest
 
-from shinjuku_pwa.content.easy_japanese import (
-    MAX_SENTENCE_LENGTH, check_easy_page, hard_words_in, load_hard_words, readable_text, sentence_length,
+from shinjuku_pwa.japanese.easy_japanese import (
+    MAX_SENTENCE_LENGTH,
+    check_easy_page,
+    hard_words_in,
+    load_hard_words,
+    readable_text,
+    sentence_length,
 )
 from tests.conftest import BUNDLED_CONTENT
 from tests.content_factory import make_content, write_page

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select, update
 
-from shinjuku_pwa.content.importer import import_content
+from shinjuku_pwa.composition.content_import import import_content
 from shinjuku_pwa.content.loader import ContentInvalid, load_content
 from shinjuku_pwa.core.extensions import db
 from shinjuku_pwa.pages.models import PageTranslation

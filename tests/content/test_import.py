@@ -4,7 +4,7 @@ import pytest
 import yaml
 from sqlalchemy import func, select
 
-from shinjuku_pwa.content.importer import import_content
+from shinjuku_pwa.composition.content_import import import_content
 from shinjuku_pwa.content.loader import ContentInvalid, load_content
 from shinjuku_pwa.core.extensions import db
 from shinjuku_pwa.pages.models import Category, Page, PageTranslation

@@ -11,7 +11,7 @@ import shutil
 import pytest
 from sqlalchemy import select
 
-from shinjuku_pwa.admin.models import AuditLog
+from shinjuku_pwa.staff.models import AuditLog
 from shinjuku_pwa.core.config import PROJECT_ROOT
 from shinjuku_pwa.core.extensions import db
 from shinjuku_pwa.notices.models import Notice, NoticeState
@@ -418,7 +418,7 @@ def _console_msgids() -> set[str]:
     """Every UI string of the notices console (Babel's extractors, as `make translations` runs them)."""
     from babel.messages.extract import extract_from_file
 
-    files = [(PROJECT_ROOT / "shinjuku_pwa/notices/console.py", "python")]
+    files = [(PROJECT_ROOT / "shinjuku_pwa/admin/notice_console.py", "python")]
     files += [(path, "jinja2") for path in sorted((PROJECT_ROOT / "templates/admin/notices").glob("*.html"))]
     msgids = set()
     keywords = {"_": None, "_l": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None}

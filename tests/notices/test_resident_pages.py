@@ -65,7 +65,7 @@ def test_a_published_notice_is_found_by_search_and_leaves_it_when_it_expires(con
     import asyncio
 
     from shinjuku_pwa.push.sender import PushSender
-    from shinjuku_pwa.push.worker import make_signer, run_pass
+    from shinjuku_pwa.composition.publishing import make_signer, run_pass
     from shinjuku_pwa.search.service import search
 
     notice_id = add_notice(content_app, publish_at=NOW - dt.timedelta(minutes=1), push=False,

@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from shinjuku_pwa.admin.models import AuditLog
+from shinjuku_pwa.staff.models import AuditLog
 from shinjuku_pwa.core.extensions import db
 from tests.admin.conftest import FAST_HASHING, bearer, create_staff, create_token
 from tests.clock import next_year
@@ -129,7 +129,7 @@ def test_unknown_notices_are_404_json(staff):
 def test_an_edit_racing_the_worker_never_changes_a_notice_that_went_out(staff):
     """The staff member loaded the notice while it was scheduled; the worker publishes it first."""
     app, _, _ = staff
-    from shinjuku_pwa.admin.audit import Actor
+    from shinjuku_pwa.staff.audit import Actor
     from shinjuku_pwa.notices import services
     from tests.push.conftest import add_notice
 

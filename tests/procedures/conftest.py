@@ -5,7 +5,7 @@ import shutil
 
 import pytest
 
-from shinjuku_pwa.content.importer import import_content
+from shinjuku_pwa.composition.content_import import import_content
 from tests.conftest import BUNDLED_CONTENT, AppFactory
 
 COPIED = ("departments", "pages", "counters", "procedures", "life-events")

@@ -9,7 +9,7 @@ from shinjuku_pwa.core.extensions import db
 from shinjuku_pwa.notices.models import Notice, NoticeState, Urgency
 from shinjuku_pwa.push.models import PushSubscription
 from shinjuku_pwa.push.sender import PushSender
-from shinjuku_pwa.push.worker import make_signer, run_pass
+from shinjuku_pwa.composition.publishing import make_signer, run_pass
 from tests.push.browser_keys import BrowserKeys
 from tests.push.fake_push_service import FakePushService
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from shinjuku_pwa.content.importer import import_content
+from shinjuku_pwa.composition.content_import import import_content
 from shinjuku_pwa.search.service import refresh_index
 from tests.conftest import AppFactory
 from tests.content_factory import make_content, write_page

@@ -13,9 +13,9 @@ from pathlib import Path
 import yaml
 from sudachipy import SplitMode
 
-from ..furigana import KANA, KANJI
+from .furigana import KANA, KANJI
 from ..search.analysis import _sudachi as sudachi_tokenizer  # one Sudachi dictionary per process
-from .loader import ContentError, split_front_matter
+from ..content.loader import ContentError, split_front_matter
 
 MAX_SENTENCE_LENGTH = 40
 _SUDACHI_LIMIT = 4000  # characters of one line given to Sudachi (its input limit is about 49 KB)

@@ -7,7 +7,7 @@ from flask_smorest import Api
 from ..admin.api import blp as admin_api
 from ..admin.api import document_security as document_staff_security
 from ..core.errors import locale_of_request
-from ..notices.api import blp as notices_api
+from ..admin.notices_api import blp as notices_api
 from ..pages.api import blp as pages_api
 from ..push.api import blp as push_api
 from ..procedures.api import blp as procedures_api

@@ -12,11 +12,11 @@ from pathlib import Path
 from typing import Any
 
 from ..core.extensions import db
-from ..furigana import FURIGANA_LOCALES, with_furigana
+from ..japanese.furigana import FURIGANA_LOCALES, with_furigana
 from ..pages.models import Category, Department, Page, PageTranslation, utcnow
 from ..procedures.loader import apply_procedures, load_procedures
-from .loader import ContentBundle, ContentInvalid, load_content
-from .sync import StoredKind, sync_rows, sync_translations
+from ..content.loader import ContentBundle, ContentInvalid, load_content
+from ..content.sync import StoredKind, sync_rows, sync_translations
 
 
 @dataclass

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sqlalchemy import case, func, select
 
-from ..content.coverage import LocaleCoverage, coverage
+from .coverage import LocaleCoverage, coverage
 from ..core.extensions import db
 from ..pages.models import Page, PageFeedback, PageTranslation
 from ..notices.services import upcoming_and_recent

@@ -26,21 +26,21 @@ from markupsafe import Markup
 from marshmallow import ValidationError, validate
 from werkzeug.datastructures import MultiDict
 
-from ..admin.identity import current_actor, current_staff
-from ..admin.models import as_utc, utcnow
-from ..admin.permissions import Action, NotAllowed, require_action, role_allows
-from ..admin.routes import choose_staff_language, staff_context, staff_datetime
+from ..staff.identity import current_actor, current_staff
+from ..staff.models import as_utc, utcnow
+from ..staff.permissions import Action, NotAllowed, require_action, role_allows
+from .routes import choose_staff_language, staff_context, staff_datetime
 from ..core.extensions import db
 from ..core.i18n import LOCALE_CODES, LOCALES
 from ..push import schedule
 from ..push.dispatcher import delivery_counts
 from ..push.payload import build_payload, pick_text
 from ..push.subscriptions import count_subscribers
-from . import services
-from .models import TOPICS, Notice, NoticeState, Urgency
-from .routes import localize_notice
-from .schemas import MAX_TTL, TOKYO, NoticeCreateArgs, NoticeUpdateArgs
-from .topics import TOPIC_LABELS
+from ..notices import services
+from ..notices.models import TOPICS, Notice, NoticeState, Urgency
+from ..notices.routes import localize_notice
+from ..notices.schemas import MAX_TTL, TOKYO, NoticeCreateArgs, NoticeUpdateArgs
+from ..notices.topics import TOPIC_LABELS
 
 bp = Blueprint("notices_console", __name__, url_prefix="/admin/notices")
 # The console's language (ja or en) and template context, exactly as on the other console pages.

@@ -5,14 +5,14 @@ import datetime as dt
 
 from flask_smorest import Blueprint
 
-from ..admin.api import STAFF_ONLY
-from ..admin.identity import current_actor, current_staff
-from ..admin.permissions import Action, require_action
+from .api import STAFF_ONLY
+from ..staff.identity import current_actor, current_staff
+from ..staff.permissions import Action, require_action
 from ..push.dispatcher import delivery_counts
 from ..push.subscriptions import count_subscribers
-from . import services
-from .models import Notice, NoticeState
-from .schemas import TOKYO, NoticeCreateArgs, NoticeSchema, NoticeUpdateArgs
+from ..notices import services
+from ..notices.models import Notice, NoticeState
+from ..notices.schemas import TOKYO, NoticeCreateArgs, NoticeSchema, NoticeUpdateArgs
 
 blp = Blueprint("notices-api", __name__, url_prefix="/api/v1/admin/notices", description="Notices (staff)")
 

@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 
 from ..notices.services import expire_due, publish_due
 from ..search.service import refresh_index
-from .dispatcher import build_jobs, claim_batch, record_outcomes
-from .sender import PushSender
-from .vapid import VapidSigner, app_vapid
+from ..push.dispatcher import build_jobs, claim_batch, record_outcomes
+from ..push.sender import PushSender
+from ..push.vapid import VapidSigner, app_vapid
 
 log = logging.getLogger(__name__)
 

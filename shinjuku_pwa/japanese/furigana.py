@@ -20,8 +20,8 @@ from dataclasses import dataclass
 
 from sudachipy import SplitMode
 
-from .search.analysis import _sudachi as sudachi_tokenizer  # one Sudachi dictionary per process
-from .search.analysis import fold_kana
+from ..search.analysis import _sudachi as sudachi_tokenizer  # one Sudachi dictionary per process
+from ..search.analysis import fold_kana
 
 # Content locales written in Japanese: their pages get a copy of the body with furigana.
 FURIGANA_LOCALES = frozenset({"ja", "ja-easy"})

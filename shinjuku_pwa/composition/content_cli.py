@@ -9,9 +9,9 @@ from flask.cli import AppGroup
 
 from ..search.cli import refresh_index_after_import
 from .coverage import coverage
-from .easy_japanese import check_easy_pages, load_hard_words
-from .importer import import_content
-from .loader import ContentInvalid
+from ..japanese.easy_japanese import check_easy_pages, load_hard_words
+from .content_import import import_content
+from ..content.loader import ContentInvalid
 
 content_cli = AppGroup("content", help="Import and inspect the bundled content.")
 

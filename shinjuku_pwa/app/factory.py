@@ -1,0 +1,104 @@
+"""create_app(): configuration, extensions, blueprints, API, commands and templates, wired together."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask, g
+from werkzeug.routing import BaseConverter, IntegerConverter
+
+from ..core import database, errors, http_caching, i18n, security
+from ..staff.cli import staff_cli
+from ..admin.routes import bp as admin_bp
+from .api import init_api
+from ..core.assets import bp as assets_bp
+from ..core.config import PROJECT_ROOT, from_environment
+from ..composition.content_cli import content_cli
+from ..core.extensions import compress, db, migrate
+from ..admin.notice_console import bp as notices_console_bp
+from ..notices.routes import bp as notices_bp
+from ..pages.routes import bp as pages_bp
+from ..push.cli import push_cli
+from ..push.routes import bp as push_bp
+from ..procedures.routes import bp as procedures_bp
+from ..pwa.routes import bp as pwa_bp
+from ..reader_settings.routes import bp as reader_settings_bp
+from ..search.cli import search_cli
+from ..search.routes import bp as search_bp
+from ..core.templating import init_templating
+
+
+class LocaleConverter(BaseConverter):
+    """Matches only our locale codes, so /xx/... is a plain 404 and never a lookup."""
+
+    regex = "(?:" + "|".join(code.replace("-", r"\-") for code in i18n.LOCALE_CODES) + ")"
+
+
+class PlainTextConverter(BaseConverter):
+    """The default path segment, without control characters: a NUL byte reaches no lookup
+    (PostgreSQL refuses it in text and would answer with an error, not a 404)."""
+
+    regex = r"[^/\x00-\x1f\x7f]+"
+
+
+class RowIdConverter(IntegerConverter):
+    """`<int:...>` for row ids: at most what an INTEGER column holds on PostgreSQL, so an
+    absurd number is a plain 404 instead of an overflow error from the database."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", database.MAX_ROW_ID)
+        super().__init__(url_map, *args, **kwargs)
+
+
+def create_app(config: dict | None = None) -> Flask:
+    settings = from_environment()
+    settings.update(config or {})
+    app = Flask(
+        "shinjuku_pwa",
+        instance_path=settings["INSTANCE_PATH"],
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=None,  # served by assets.py under hashed names
+    )
+    app.config.update(settings)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.url_map.converters["locale"] = LocaleConverter
+    app.url_map.converters["default"] = app.url_map.converters["string"] = PlainTextConverter
+    app.url_map.converters["int"] = RowIdConverter
+    app.url_map.strict_slashes = False
+
+    db.init_app(app)
+    database.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    compress.init_app(app)
+    i18n.init_app(app)
+    security.init_app(app)
+    http_caching.init_app(app)
+    errors.init_app(app)
+
+    @app.url_value_preprocessor
+    def pull_locale(endpoint, values):
+        if values and "lang" in values:
+            g.lang = values["lang"]
+
+    @app.url_defaults
+    def keep_locale(endpoint, values):
+        # url_for() inside a localised page stays in the reader's language.
+        if "lang" not in values and getattr(g, "lang", None) and app.url_map.is_endpoint_expecting(endpoint, "lang"):
+            values["lang"] = g.lang
+
+    app.register_blueprint(assets_bp)
+    app.register_blueprint(pages_bp)
+    app.register_blueprint(procedures_bp)
+    app.register_blueprint(search_bp)
+    app.register_blueprint(pwa_bp)
+    app.register_blueprint(admin_bp)
+    app.register_blueprint(notices_bp)
+    app.register_blueprint(notices_console_bp)
+    app.register_blueprint(push_bp)
+    app.register_blueprint(reader_settings_bp)
+    init_api(app)
+    app.cli.add_command(content_cli)
+    app.cli.add_command(staff_cli)
+    app.cli.add_command(push_cli)
+    app.cli.add_command(search_cli)
+    init_templating(app)
+    return app
