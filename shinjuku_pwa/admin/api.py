@@ -11,7 +11,7 @@ from flask_smorest import Blueprint
 
 from ..staff.audit import AuditFilter, list_audit_entries
 from ..staff.identity import current_staff
-from ..staff.models import AuditLog, as_utc
+from ..staff.models import AuditLog
 from ..staff.permissions import ROLE_ACTIONS, Action, require_action
 from .schemas import AuditPageSchema, AuditQueryArgs, MeSchema
 
@@ -28,7 +28,7 @@ def document_security(api) -> None:
 
 def _audit_entry(entry: AuditLog) -> dict:
     return {
-        "id": entry.id, "at": as_utc(entry.at), "actor": entry.actor, "actor_id": entry.actor_id,
+        "id": entry.id, "at": entry.at, "actor": entry.actor, "actor_id": entry.actor_id,
         "action": entry.action, "object_type": entry.object_type, "object_id": entry.object_id,
         "ip": entry.ip, "via": entry.via, "details": entry.details or {},
     }
@@ -49,7 +49,7 @@ def me():
         "role": staff.role.value,
         "actions": sorted(action.value for action in ROLE_ACTIONS[staff.role]),
         "token": {"id": token.id, "name": token.name, "prefix": token.prefix,
-                  "created_at": as_utc(token.created_at), "last_used_at": as_utc(token.last_used_at)},
+                  "created_at": token.created_at, "last_used_at": token.last_used_at},
     }
 
 

@@ -27,7 +27,7 @@ from marshmallow import ValidationError, validate
 from werkzeug.datastructures import MultiDict
 
 from ..staff.identity import current_actor, current_staff
-from ..staff.models import as_utc, utcnow
+from ..core.clock import utcnow
 from ..staff.permissions import Action, NotAllowed, require_action, role_allows
 from .routes import choose_staff_language, staff_context, staff_datetime
 from ..core.extensions import db
@@ -39,7 +39,8 @@ from ..push.subscriptions import count_subscribers
 from ..notices import services
 from ..notices.models import TOPICS, Notice, NoticeState, Urgency
 from ..notices.routes import localize_notice
-from ..notices.schemas import MAX_TTL, TOKYO, NoticeCreateArgs, NoticeUpdateArgs
+from ..notices.schemas import MAX_TTL, NoticeCreateArgs, NoticeUpdateArgs
+from ..core.clock import TOKYO
 from ..notices.topics import TOPIC_LABELS
 
 bp = Blueprint("notices_console", __name__, url_prefix="/admin/notices")
@@ -101,7 +102,7 @@ def field_labels() -> dict[str, str]:
 
 def _tokyo_input(value: dt.datetime | None) -> str:
     """A stored time as a datetime-local input shows it: Tokyo, to the minute."""
-    return as_utc(value).astimezone(TOKYO).strftime("%Y-%m-%dT%H:%M") if value else ""
+    return value.astimezone(TOKYO).strftime("%Y-%m-%dT%H:%M") if value else ""
 
 
 def _ttl_hours(seconds: int) -> str:
@@ -270,7 +271,7 @@ def first_push_at(notice: Notice, now: dt.datetime) -> tuple[dt.datetime, bool] 
     """When notifications of a notice still to go out start, and whether quiet hours hold them."""
     if not notice.push or notice.state not in services.EDITABLE:
         return None
-    goes_out = max(as_utc(notice.publish_at), now)
+    goes_out = max(notice.publish_at, now)
     starts = schedule.deliverable_at(goes_out, notice.urgency.value)
     return starts, starts > goes_out
 
@@ -302,11 +303,11 @@ def notice_list():
     groups: dict[NoticeState, list[Notice]] = {state: [] for state in NoticeState}
     for notice in services.all_notices():
         groups[notice.state].append(notice)
-    upcoming = sorted(groups[NoticeState.SCHEDULED], key=lambda n: as_utc(n.publish_at))
-    drafts = sorted(groups[NoticeState.DRAFT], key=lambda n: as_utc(n.updated_at), reverse=True)
+    upcoming = sorted(groups[NoticeState.SCHEDULED], key=lambda n: n.publish_at)
+    drafts = sorted(groups[NoticeState.DRAFT], key=lambda n: n.updated_at, reverse=True)
     sent = sorted(groups[NoticeState.PUBLISHED] + groups[NoticeState.EXPIRED],
-                  key=lambda n: as_utc(n.published_at or n.publish_at), reverse=True)
-    cancelled = sorted(groups[NoticeState.CANCELLED], key=lambda n: as_utc(n.updated_at), reverse=True)
+                  key=lambda n: n.published_at or n.publish_at, reverse=True)
+    cancelled = sorted(groups[NoticeState.CANCELLED], key=lambda n: n.updated_at, reverse=True)
 
     def rows(notices: list[Notice], counts: bool = False) -> list[dict]:
         return [{"notice": n, "title": _staff_title(n),
@@ -350,7 +351,7 @@ def notice_detail(notice_id: int):
     return render_template(
         "admin/notices/detail.html", notice=notice, title=_staff_title(notice), now=now,
         state_labels=STATE_LABELS, urgency_labels=URGENCY_LABELS, topic_labels=TOPIC_LABELS,
-        due=editable and as_utc(notice.publish_at) <= now,
+        due=editable and notice.publish_at <= now,
         may_edit=editable and role_allows(role, Action.DRAFT_NOTICES)
         and _may(lambda: services.ensure_may_set(role, None, notice)),
         may_schedule=notice.state is NoticeState.DRAFT and role_allows(role, Action.SCHEDULE_NOTICES)
@@ -399,12 +400,12 @@ def notice_schedule(notice_id: int):
         flash(_("This notice is already scheduled."), "success")
     elif notice.state is not NoticeState.DRAFT:
         return _answer_locked(notice)
-    elif notice.expires_at is not None and as_utc(notice.expires_at) <= max(now, as_utc(notice.publish_at)):
+    elif notice.expires_at is not None and notice.expires_at <= max(now, notice.publish_at):
         # It would be published already ended: no one could read it, yet phones would be told.
         flash(_("This notice would end before it goes out. Change its end first."), "error")
     else:
         services.update_notice(notice, {"state": NoticeState.SCHEDULED.value}, current_actor(), now)
-        if as_utc(notice.publish_at) <= now:
+        if notice.publish_at <= now:
             flash(_("Scheduled. It goes out now."), "success")
         else:
             flash(_("Scheduled. It goes out at %(time)s (Japan time).", time=staff_datetime(notice.publish_at)),

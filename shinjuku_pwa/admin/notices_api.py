@@ -12,13 +12,12 @@ from ..push.dispatcher import delivery_counts
 from ..push.subscriptions import count_subscribers
 from ..notices import services
 from ..notices.models import Notice, NoticeState
-from ..notices.schemas import TOKYO, NoticeCreateArgs, NoticeSchema, NoticeUpdateArgs
+from ..notices.schemas import NoticeCreateArgs, NoticeSchema, NoticeUpdateArgs
+from ..core.clock import TOKYO
+from ..core.clock import TOKYO, utcnow
 
 blp = Blueprint("notices-api", __name__, url_prefix="/api/v1/admin/notices", description="Notices (staff)")
 
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
 
 
 def notice_view(notice: Notice, with_counts: bool = True) -> dict:

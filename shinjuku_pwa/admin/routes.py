@@ -30,15 +30,16 @@ from ..staff import audit, auth, services
 from ..composition import dashboard
 from ..staff.audit import AuditFilter
 from ..staff.identity import current_actor, current_session_id, current_staff, end_session, start_session
-from ..staff.models import StaffRole, as_utc, utcnow
+from ..staff.models import StaffRole
+from ..core.clock import utcnow
 from ..staff.permissions import Action, NotSignedIn, require_action, role_allows
+from ..core.clock import TOKYO
 from .schemas import (
     AuditFilterArgs, LoginArgs, PasswordChangeArgs, RoleArgs, StaffCreateArgs, TokenCreateArgs,
 )
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
-TOKYO = ZoneInfo("Asia/Tokyo")
 STAFF_LOCALES = ("ja", "en")
 LANGUAGE_COOKIE = "staff_lang"
 AUDIT_PAGE_SIZE = 50
@@ -85,12 +86,12 @@ def staff_context():
 @bp.app_template_filter("staff_datetime")
 def staff_datetime(value) -> str:
     """A stored (UTC) time as staff read it: Tokyo time."""
-    return format_datetime(as_utc(value), "yyyy-MM-dd HH:mm")
+    return format_datetime(value, "yyyy-MM-dd HH:mm")
 
 
 @bp.app_template_filter("staff_iso")
 def staff_iso(value) -> str:
-    return as_utc(value).isoformat()
+    return value.isoformat()
 
 
 @bp.app_errorhandler(NotSignedIn)

@@ -13,7 +13,8 @@ from typing import Any
 
 from ..core.extensions import db
 from ..japanese.furigana import FURIGANA_LOCALES, with_furigana
-from ..pages.models import Category, Department, Page, PageTranslation, utcnow
+from ..pages.models import Category, Department, Page, PageTranslation
+from ..core.clock import utcnow
 from ..procedures.loader import apply_procedures, load_procedures
 from ..content.loader import ContentBundle, ContentInvalid, load_content
 from ..content.sync import StoredKind, sync_rows, sync_translations

@@ -12,12 +12,10 @@ from ..search.service import refresh_index
 from ..push.dispatcher import build_jobs, claim_batch, record_outcomes
 from ..push.sender import PushSender
 from ..push.vapid import VapidSigner, app_vapid
+from ..core.clock import utcnow
 
 log = logging.getLogger(__name__)
 
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
 
 
 @dataclass

@@ -7,12 +7,10 @@ from flask import Blueprint, render_template
 
 from ..push.payload import pick_text
 from . import services
+from ..core.clock import utcnow
 
 bp = Blueprint("notices", __name__)
 
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
 
 
 def localize_notice(notice, lang: str) -> dict:

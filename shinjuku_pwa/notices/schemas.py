@@ -9,8 +9,8 @@ from marshmallow import ValidationError, fields, validate, validates, validates_
 from ..core.api_fields import ApiSchema
 from ..core.i18n import LOCALE_CODES
 from .models import TOPICS, NoticeState, Urgency
+from ..core.clock import TOKYO
 
-TOKYO = ZoneInfo("Asia/Tokyo")
 EDITABLE_STATES = (NoticeState.DRAFT.value, NoticeState.SCHEDULED.value)
 MAX_TTL = 28 * 24 * 3600  # what push services keep at most
 

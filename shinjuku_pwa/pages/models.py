@@ -8,10 +8,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.database import UtcDateTime
 from ..core.extensions import db
+from ..core.clock import utcnow
 
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
 
 
 class Category(db.Model):

@@ -12,10 +12,10 @@ from ..notices.routes import localize_notice
 from ..notices.services import visible_notices
 from . import queries
 from .schemas import FeedbackArgs
+from ..core.clock import TOKYO
 
 bp = Blueprint("pages", __name__)
 
-TOKYO = ZoneInfo("Asia/Tokyo")
 # What a person needs first after arriving in Shinjuku.
 NEWCOMER_SLUGS = ["moving-in", "residence-card", "national-health-insurance", "national-pension", "garbage-sorting"]
 

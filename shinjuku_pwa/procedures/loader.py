@@ -22,7 +22,7 @@ from ..content.rendering import render_markdown
 from ..content.schemas import SLUG
 from ..content.sync import StoredKind, sync_rows, sync_translations
 from ..core.extensions import db
-from ..pages.models import utcnow
+from ..core.clock import utcnow
 from .definitions import INHERIT, NO_DEADLINE, LifeEvent, ProcedureFacts
 from .models import Procedure, ProcedureTranslation, StoredCounter, StoredLifeEvent
 from .schemas import (

@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..core.database import UtcDateTime
 from ..core.extensions import db
-from ..pages.models import Department, utcnow
+from ..pages.models import Department
+from ..core.clock import utcnow
 
 
 class StoredCounter(db.Model):
@@ -37,7 +39,7 @@ class Procedure(db.Model):
     department_id: Mapped[str | None] = mapped_column(ForeignKey("departments.id"))
     facts: Mapped[dict] = mapped_column(JSON, default=dict)
     published: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
 
     department: Mapped[Department | None] = relationship(lazy="joined")
     translations: Mapped[list[ProcedureTranslation]] = relationship(
@@ -67,7 +69,7 @@ class ProcedureTranslation(db.Model):
     tags: Mapped[list] = mapped_column(JSON, default=list)
     content_hash: Mapped[str] = mapped_column(String(64))
     published: Mapped[bool] = mapped_column(Boolean, default=True)
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
 
     procedure: Mapped[Procedure] = relationship(back_populates="translations")
 
@@ -82,4 +84,4 @@ class StoredLifeEvent(db.Model):
     definition: Mapped[dict] = mapped_column(JSON, default=dict)
     content_hash: Mapped[str] = mapped_column(String(64), default="")
     published: Mapped[bool] = mapped_column(Boolean, default=True)
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)

@@ -16,8 +16,8 @@ from . import queries
 from .checklist import Checklist, build_checklist
 from .definitions import LifeEvent
 from .models import StoredCounter
+from ..core.clock import TOKYO
 
-TOKYO = ZoneInfo("Asia/Tokyo")
 
 
 def today_in_tokyo() -> dt.date:

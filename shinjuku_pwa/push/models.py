@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from ..core.database import UtcDateTime
 from ..core.extensions import db
-from ..pages.models import utcnow
+from ..core.clock import utcnow
 
 
 class PushSubscription(db.Model):

@@ -5,8 +5,8 @@ import datetime as dt
 import email.utils
 import random
 from zoneinfo import ZoneInfo
+from ..core.clock import TOKYO
 
-TOKYO = ZoneInfo("Asia/Tokyo")
 QUIET_START = dt.time(22, 0)
 QUIET_END = dt.time(7, 0)
 FIRST_RETRY_SECONDS = 10

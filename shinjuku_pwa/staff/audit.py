@@ -17,9 +17,10 @@ from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
 from ..core.extensions import db
-from .models import AuditLog, StaffUser, utcnow
+from .models import AuditLog, StaffUser
+from ..core.clock import utcnow
+from ..core.clock import TOKYO, utcnow
 
-TOKYO = ZoneInfo("Asia/Tokyo")
 
 # What staff actions are called in the log (notices add their own: notice.created, ...).
 SIGNED_IN = "staff.signed_in"

@@ -20,7 +20,8 @@ from flask.cli import AppGroup
 from ..core.errors import DomainError
 from . import services
 from .audit import Actor
-from .models import StaffRole, as_utc, utcnow
+from .models import StaffRole
+from ..core.clock import utcnow
 
 staff_cli = AppGroup("staff", help="Staff accounts and API tokens.")
 
@@ -148,7 +149,7 @@ def revoke_token_command(token: str):
 
 
 def _when(value) -> str:
-    return as_utc(value).strftime("%Y-%m-%d %H:%M UTC") if value else "-"
+    return value.strftime("%Y-%m-%d %H:%M UTC") if value else "-"
 
 
 @staff_cli.command("list")

@@ -8,7 +8,8 @@ from flask import current_app, g, request, session
 
 from . import services
 from .audit import Actor
-from .models import StaffUser, utcnow
+from .models import StaffUser
+from ..core.clock import utcnow
 
 SESSION_KEY = "staff_session"
 

@@ -15,7 +15,7 @@ from ..core.errors import DomainError, NotFound
 from ..core.extensions import db
 from . import audit, auth
 from .audit import Actor, record_action
-from .models import ApiToken, StaffRole, StaffSession, StaffUser, as_utc
+from .models import ApiToken, StaffRole, StaffSession, StaffUser
 
 # A session's last-seen time is written at most this often (not on every click).
 SESSION_TOUCH_INTERVAL = dt.timedelta(seconds=60)
@@ -253,13 +253,13 @@ def staff_for_session(session_id: str, now: dt.datetime, idle_timeout: dt.timede
     row = db.session.scalar(select(StaffSession).where(StaffSession.token_hash == auth.digest(session_id)))
     if row is None:
         return SessionCheck(None)
-    idle = now - as_utc(row.last_seen_at) > idle_timeout
-    too_old = now - as_utc(row.created_at) > max_age
+    idle = now - row.last_seen_at > idle_timeout
+    too_old = now - row.created_at > max_age
     if idle or too_old or row.staff.disabled:
         db.session.delete(row)
         db.session.commit()
         return SessionCheck(None, expired=idle or too_old)
-    if now - as_utc(row.last_seen_at) > SESSION_TOUCH_INTERVAL:
+    if now - row.last_seen_at > SESSION_TOUCH_INTERVAL:
         row.last_seen_at = now
         db.session.commit()
     return SessionCheck(row.staff)
@@ -308,7 +308,7 @@ def staff_for_token(secret: str, now: dt.datetime) -> TokenUse | None:
     token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == auth.digest(secret)))
     if token is None or token.revoked or token.staff.disabled:
         return None
-    if token.last_used_at is None or now - as_utc(token.last_used_at) > TOKEN_TOUCH_INTERVAL:
+    if token.last_used_at is None or now - token.last_used_at > TOKEN_TOUCH_INTERVAL:
         token.last_used_at = now
         db.session.commit()
     return TokenUse(token.staff, token)
