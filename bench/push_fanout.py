@@ -24,16 +24,19 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from flask_migrate import upgrade  # noqa: E402
 from pywebpush import webpush  # noqa: E402
 
+from bench import loopback_push_service  # noqa: E402
 from shinjuku_pwa import create_app  # noqa: E402
+from shinjuku_pwa.composition.publishing import run_pass
 from shinjuku_pwa.core.config import PROJECT_ROOT  # noqa: E402
 from shinjuku_pwa.core.extensions import db  # noqa: E402
 from shinjuku_pwa.notices.models import Notice, NoticeState, Urgency  # noqa: E402
 from shinjuku_pwa.push.models import PushSubscription  # noqa: E402
 from shinjuku_pwa.push.sender import PushSender  # noqa: E402
-from shinjuku_pwa.push.vapid import app_vapid  # noqa: E402
-from shinjuku_pwa.composition.publishing import make_signer, run_pass  # noqa: E402
+from shinjuku_pwa.push.vapid import (
+    app_vapid,  # noqa: E402
+    signer_for,  # noqa: E402
+)
 from tests.push.browser_keys import BrowserKeys  # noqa: E402
-from bench import loopback_push_service  # noqa: E402
 
 
 def serve(port_queue, delay: float) -> None:
@@ -50,7 +53,7 @@ def work(config: dict, concurrency: int, batch: int, results) -> None:
     app = create_app(config)
 
     async def fan_out():
-        async with PushSender(make_signer(app), concurrency=concurrency, timeout_seconds=10) as sender:
+        async with PushSender(signer_for(app), concurrency=concurrency, timeout_seconds=10) as sender:
             return await run_pass(sender, batch_size=batch)
 
     with app.app_context():
@@ -89,10 +92,10 @@ def main() -> None:
         db.session.execute(PushSubscription.__table__.insert(), [
             {"endpoint": f"{origin}/push/{i}", "endpoint_origin": origin, "p256dh": keys.p256dh, "auth": keys.auth,
              "topics": ["disaster"], "lang": ("ja", "en", "vi", "ne")[i % 4],
-             "created_at": dt.datetime.now(dt.timezone.utc), "updated_at": dt.datetime.now(dt.timezone.utc)}
+             "created_at": dt.datetime.now(dt.UTC), "updated_at": dt.datetime.now(dt.UTC)}
             for i in range(args.subscriptions)
         ])
-        now = dt.datetime.now(dt.timezone.utc)
+        now = dt.datetime.now(dt.UTC)
         db.session.add(Notice(title={"ja": "避難指示", "en": "Evacuation order"}, body={"ja": "直ちに避難してください。", "en": "Evacuate now."},
                               topics=["disaster"], publish_at=now, urgency=Urgency.HIGH, ttl=3600, state=NoticeState.SCHEDULED))
         db.session.commit()

@@ -15,8 +15,8 @@ from flask import Flask
 from flask_migrate import upgrade
 
 from shinjuku_pwa import create_app
-from shinjuku_pwa.core.config import PROJECT_ROOT
 from shinjuku_pwa.composition.content_import import import_content
+from shinjuku_pwa.core.config import PROJECT_ROOT
 from shinjuku_pwa.core.extensions import db
 
 DATABASE_URL = os.environ.get("DATABASE_URL", "")

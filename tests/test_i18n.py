@@ -6,7 +6,7 @@ import pytest
 from flask import g
 from flask_babel import gettext
 
-from shinjuku_pwa.core.i18n import LOCALES, content_fallbacks, locale_for_tag, localized, negotiate_locale
+from shinjuku_pwa.core.i18n import LOCALES, content_fallbacks, locale_for_tag, localized, negotiate_locale, reader_date
 
 
 @pytest.mark.parametrize(
@@ -75,7 +75,6 @@ def test_easy_japanese_pages_show_the_easy_strings(content_app):
 def test_easy_japanese_dates_are_spelled_in_kana_and_others_follow_their_locale(content_app):
     import datetime as dt
 
-    from shinjuku_pwa.core.i18n import reader_date
 
     day = dt.date(2026, 4, 1)
     expected = {"ja-easy": "2026ねん 4がつ 1にち", "ja": "2026年4月1日", "en": "April 1, 2026"}

@@ -77,7 +77,7 @@ def test_times_stored_by_older_code_are_read_back_as_utc(app):
                 "INSERT INTO audit_log (at, actor, action, object_type, details, via) VALUES (:at, 'test', 'x', 'y', '{}', 'cli')"),
                 {"at": written})
         upgrade(directory=MIGRATIONS)
-        expected = dt.datetime(2020, 1, 1, 0, 30, tzinfo=dt.timezone.utc)
+        expected = dt.datetime(2020, 1, 1, 0, 30, tzinfo=dt.UTC)
         assert db.session.scalars(select(Notice.publish_at)).one() == expected
         assert db.session.scalars(select(AuditLog.at).where(AuditLog.actor == "test")).one() == expected
         # Compared in SQL too (text on SQLite): due a quarter of an hour later, not due before.

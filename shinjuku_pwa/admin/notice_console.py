@@ -26,22 +26,21 @@ from markupsafe import Markup
 from marshmallow import ValidationError, validate
 from werkzeug.datastructures import MultiDict
 
-from ..staff.identity import current_actor, current_staff
-from ..core.clock import utcnow
-from ..staff.permissions import Action, NotAllowed, require_action, role_allows
-from .routes import choose_staff_language, staff_context, staff_datetime
+from ..core.clock import TOKYO, utcnow
 from ..core.extensions import db
-from ..core.i18n import LOCALE_CODES, LOCALES
-from ..push import schedule
-from ..push.dispatcher import delivery_counts
-from ..push.payload import build_payload, pick_text
-from ..push.subscriptions import count_subscribers
+from ..core.i18n import LOCALE_CODES, LOCALES, pick_text
 from ..notices import services
 from ..notices.models import TOPICS, Notice, NoticeState, Urgency
-from ..notices.routes import localize_notice
 from ..notices.schemas import MAX_TTL, NoticeCreateArgs, NoticeUpdateArgs
-from ..core.clock import TOKYO
+from ..notices.services import localize_notice
 from ..notices.topics import TOPIC_LABELS
+from ..push import schedule
+from ..push.dispatcher import delivery_counts
+from ..push.payload import build_payload
+from ..push.subscriptions import count_subscribers
+from ..staff.identity import current_actor, current_staff
+from ..staff.permissions import Action, NotAllowed, require_action, role_allows
+from .routes import choose_staff_language, staff_context, staff_datetime
 
 bp = Blueprint("notices_console", __name__, url_prefix="/admin/notices")
 # The console's language (ja or en) and template context, exactly as on the other console pages.

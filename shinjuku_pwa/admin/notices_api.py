@@ -1,20 +1,17 @@
 """Staff API for notices under /api/v1/admin/notices (bearer tokens; editors draft, publishers schedule)."""
 from __future__ import annotations
 
-import datetime as dt
-
 from flask_smorest import Blueprint
 
-from .api import STAFF_ONLY
-from ..staff.identity import current_actor, current_staff
-from ..staff.permissions import Action, require_action
-from ..push.dispatcher import delivery_counts
-from ..push.subscriptions import count_subscribers
+from ..core.clock import TOKYO, utcnow
 from ..notices import services
 from ..notices.models import Notice, NoticeState
 from ..notices.schemas import NoticeCreateArgs, NoticeSchema, NoticeUpdateArgs
-from ..core.clock import TOKYO
-from ..core.clock import TOKYO, utcnow
+from ..push.dispatcher import delivery_counts
+from ..push.subscriptions import count_subscribers
+from ..staff.identity import current_actor, current_staff
+from ..staff.permissions import Action, require_action
+from .api import STAFF_ONLY
 
 blp = Blueprint("notices-api", __name__, url_prefix="/api/v1/admin/notices", description="Notices (staff)")
 

@@ -14,28 +14,39 @@ from __future__ import annotations
 import math
 import time
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 from flask import (
-    Blueprint, current_app, flash, g, make_response, redirect, render_template, request, url_for,
+    Blueprint,
+    current_app,
+    flash,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
 )
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
 
+from ..composition import dashboard
+from ..core.clock import TOKYO, utcnow
 from ..core.errors import error_response
 from ..core.security import limiter
 from ..staff import audit, auth, services
-from ..composition import dashboard
 from ..staff.audit import AuditFilter
 from ..staff.identity import current_actor, current_session_id, current_staff, end_session, start_session
 from ..staff.models import StaffRole
-from ..core.clock import utcnow
 from ..staff.permissions import Action, NotSignedIn, require_action, role_allows
-from ..core.clock import TOKYO
 from .schemas import (
-    AuditFilterArgs, LoginArgs, PasswordChangeArgs, RoleArgs, StaffCreateArgs, TokenCreateArgs,
+    AuditFilterArgs,
+    LoginArgs,
+    PasswordChangeArgs,
+    RoleArgs,
+    StaffCreateArgs,
+    TokenCreateArgs,
 )
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -64,7 +75,7 @@ PASSWORD_PROBLEMS = {
 
 
 @bp.before_request
-def choose_staff_language():
+def choose_staff_language() -> None:
     """The staff UI is in Japanese or English: the console's own cookie, else the browser's choice."""
     choice = request.cookies.get(LANGUAGE_COOKIE)
     if choice not in STAFF_LOCALES:

@@ -6,18 +6,18 @@ from flask_smorest import Api
 
 from ..admin.api import blp as admin_api
 from ..admin.api import document_security as document_staff_security
-from ..core.errors import locale_of_request
 from ..admin.notices_api import blp as notices_api
+from ..core.errors import locale_of_request
 from ..pages.api import blp as pages_api
-from ..push.api import blp as push_api
 from ..procedures.api import blp as procedures_api
+from ..push.api import blp as push_api
 from ..search.api import blp as search_api
 
 
 class JsonApi(Api):
     """flask-smorest without its app-wide error handlers: errors.py answers for the whole app."""
 
-    def _register_error_handlers(self):
+    def _register_error_handlers(self) -> None:
         pass
 
 

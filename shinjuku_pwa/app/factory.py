@@ -6,25 +6,27 @@ from pathlib import Path
 from flask import Flask, g
 from werkzeug.routing import BaseConverter, IntegerConverter
 
-from ..core import database, errors, http_caching, i18n, security
-from ..staff.cli import staff_cli
+from ..admin.notice_console import bp as notices_console_bp
 from ..admin.routes import bp as admin_bp
-from .api import init_api
+from ..composition.content_cli import content_cli
+from ..composition.home import bp as home_bp
+from ..composition.worker_cli import WORKER_COMMANDS
+from ..core import database, errors, http_caching, i18n, security
 from ..core.assets import bp as assets_bp
 from ..core.config import PROJECT_ROOT, from_environment
-from ..composition.content_cli import content_cli
 from ..core.extensions import compress, db, migrate
-from ..admin.notice_console import bp as notices_console_bp
+from ..core.templating import init_templating
 from ..notices.routes import bp as notices_bp
 from ..pages.routes import bp as pages_bp
+from ..procedures.routes import bp as procedures_bp
 from ..push.cli import push_cli
 from ..push.routes import bp as push_bp
-from ..procedures.routes import bp as procedures_bp
 from ..pwa.routes import bp as pwa_bp
 from ..reader_settings.routes import bp as reader_settings_bp
 from ..search.cli import search_cli
 from ..search.routes import bp as search_bp
-from ..core.templating import init_templating
+from ..staff.cli import staff_cli
+from .api import init_api
 
 
 class LocaleConverter(BaseConverter):
@@ -44,7 +46,7 @@ class RowIdConverter(IntegerConverter):
     """`<int:...>` for row ids: at most what an INTEGER column holds on PostgreSQL, so an
     absurd number is a plain 404 instead of an overflow error from the database."""
 
-    def __init__(self, url_map, *args, **kwargs):
+    def __init__(self, url_map, *args, **kwargs) -> None:
         kwargs.setdefault("max", database.MAX_ROW_ID)
         super().__init__(url_map, *args, **kwargs)
 
@@ -75,17 +77,18 @@ def create_app(config: dict | None = None) -> Flask:
     errors.init_app(app)
 
     @app.url_value_preprocessor
-    def pull_locale(endpoint, values):
+    def pull_locale(endpoint, values) -> None:
         if values and "lang" in values:
             g.lang = values["lang"]
 
     @app.url_defaults
-    def keep_locale(endpoint, values):
+    def keep_locale(endpoint, values) -> None:
         # url_for() inside a localised page stays in the reader's language.
         if "lang" not in values and getattr(g, "lang", None) and app.url_map.is_endpoint_expecting(endpoint, "lang"):
             values["lang"] = g.lang
 
     app.register_blueprint(assets_bp)
+    app.register_blueprint(home_bp)
     app.register_blueprint(pages_bp)
     app.register_blueprint(procedures_bp)
     app.register_blueprint(search_bp)
@@ -98,6 +101,8 @@ def create_app(config: dict | None = None) -> Flask:
     init_api(app)
     app.cli.add_command(content_cli)
     app.cli.add_command(staff_cli)
+    for command in WORKER_COMMANDS:
+        push_cli.add_command(command)
     app.cli.add_command(push_cli)
     app.cli.add_command(search_cli)
     init_templating(app)

@@ -7,11 +7,12 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from ..search.cli import refresh_index_after_import
-from .coverage import coverage
-from ..japanese.easy_japanese import check_easy_pages, load_hard_words
-from .content_import import import_content
+from ..content.easy_pages import check_easy_pages
 from ..content.loader import ContentInvalid
+from ..japanese.easy_japanese import load_hard_words
+from ..search.cli import refresh_index_after_import
+from .content_import import import_content
+from .coverage import coverage
 
 content_cli = AppGroup("content", help="Import and inspect the bundled content.")
 
@@ -19,7 +20,7 @@ content_cli = AppGroup("content", help="Import and inspect the bundled content."
 @content_cli.command("import")
 @click.option("--path", "path", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Content folder (default: CONTENT_DIR, else content/).")
-def import_command(path: Path | None):
+def import_command(path: Path | None) -> None:
     """Load content/ into the database; any invalid file stops it with nothing changed."""
     root = path or Path(current_app.config["CONTENT_DIR"])
     if not root.is_dir():
@@ -38,7 +39,7 @@ def import_command(path: Path | None):
 
 
 @content_cli.command("coverage")
-def coverage_command():
+def coverage_command() -> None:
     """Per locale: pages translated / total and UI strings translated / total."""
     click.echo(f"{'locale':<8} {'pages':>9} {'UI strings':>12}")
     for row in coverage(Path(current_app.config["TRANSLATIONS_DIR"])):
@@ -53,7 +54,7 @@ def coverage_command():
               help="Content folder (default: CONTENT_DIR, else content/).")
 @click.option("--words", "words", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Hard-word list (default: <content>/easy-japanese/hard-words.yaml).")
-def check_easy_command(path: Path | None, words: Path | None):
+def check_easy_command(path: Path | None, words: Path | None) -> None:
     """Flag ja-easy pages with sentences over 40 characters or words from the hard-word list."""
     root = path or Path(current_app.config["CONTENT_DIR"])
     words = words or root / "easy-japanese" / "hard-words.yaml"

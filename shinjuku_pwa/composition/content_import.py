@@ -11,13 +11,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..content.loader import ContentBundle, ContentInvalid, load_content
+from ..content.sync import StoredKind, sync_rows, sync_translations
+from ..core.clock import utcnow
 from ..core.extensions import db
 from ..japanese.furigana import FURIGANA_LOCALES, with_furigana
 from ..pages.models import Category, Department, Page, PageTranslation
-from ..core.clock import utcnow
 from ..procedures.loader import apply_procedures, load_procedures
-from ..content.loader import ContentBundle, ContentInvalid, load_content
-from ..content.sync import StoredKind, sync_rows, sync_translations
 
 
 @dataclass
@@ -44,7 +44,7 @@ class ContentSection:
 
     name: str
     load: Callable[[Path, dict[str, Any]], Any]
-    apply: Callable[[Any, "ImportReport"], None]
+    apply: Callable[[Any, ImportReport], None]
 
 
 def _pages_section() -> ContentSection:

@@ -9,14 +9,14 @@ from pathlib import Path
 
 from sqlalchemy import case, func, select
 
-from .coverage import LocaleCoverage, coverage
 from ..core.extensions import db
-from ..pages.models import Page, PageFeedback, PageTranslation
+from ..core.i18n import pick_text
 from ..notices.services import upcoming_and_recent
+from ..pages.models import Page, PageFeedback, PageTranslation
 from ..pages.queries import get_pages_by_slugs
 from ..push.dispatcher import delivery_counts
-from ..push.payload import pick_text
 from ..search.service import top_misses
+from .coverage import LocaleCoverage, coverage
 
 REVIEW_INTERVAL_MONTHS = 12
 

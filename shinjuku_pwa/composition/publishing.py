@@ -1,4 +1,5 @@
-"""The push worker: publishes due notices and sends their deliveries, batch after batch."""
+"""Publish, then send: the loop a push worker runs. It crosses three domains: notices (what is
+due), push (the delivery queue and the sending) and search (published notices join the index)."""
 from __future__ import annotations
 
 import asyncio
@@ -7,12 +8,14 @@ import logging
 import signal
 from dataclasses import dataclass, field
 
-from ..notices.services import expire_due, publish_due
-from ..search.service import refresh_index
-from ..push.dispatcher import build_jobs, claim_batch, record_outcomes
-from ..push.sender import PushSender
-from ..push.vapid import VapidSigner, app_vapid
 from ..core.clock import utcnow
+from ..core.database import write_transaction
+from ..notices.services import expire_due, take_due_notices
+from ..push.dispatcher import build_jobs, claim_batch, enqueue_deliveries, record_outcomes
+from ..push.sender import PushSender
+from ..push.vapid import signer_for
+from ..search.service import refresh_index
+from ..staff.audit import Actor, record_action
 
 log = logging.getLogger(__name__)
 
@@ -28,8 +31,15 @@ class PassReport:
             self.counts[key] += value
 
 
-def make_signer(app) -> VapidSigner:
-    return VapidSigner(app_vapid(app), app.config["VAPID_SUBJECT"])
+def publish_due(now: dt.datetime) -> list[int]:
+    """Publish every scheduled notice whose time has come and queue its pushes, in one transaction."""
+    with write_transaction() as session:
+        published = take_due_notices(session, now)
+        for notice in published:
+            count = enqueue_deliveries(notice, now) if notice.push else 0
+            record_action(Actor.system("push worker"), "notice.published", "notice", notice.id,
+                          {"deliveries": count}, at=now)
+    return [notice.id for notice in published]
 
 
 async def run_pass(sender: PushSender, clock=utcnow, batch_size: int = 500, max_batches: int | None = None) -> PassReport:
@@ -62,7 +72,7 @@ async def run_forever(app, idle_seconds: float = 1.0, clock=utcnow) -> None:
             loop.add_signal_handler(sig, stop.set)
         except (NotImplementedError, RuntimeError):
             pass  # no handlers off the main thread (tests) or on Windows: Ctrl-C still interrupts
-    async with PushSender(make_signer(app), concurrency=app.config["PUSH_CONCURRENCY"],
+    async with PushSender(signer_for(app), concurrency=app.config["PUSH_CONCURRENCY"],
                           timeout_seconds=app.config["PUSH_TIMEOUT_SECONDS"]) as sender:
         while not stop.is_set():
             try:
@@ -75,5 +85,5 @@ async def run_forever(app, idle_seconds: float = 1.0, clock=utcnow) -> None:
                 continue
             try:
                 await asyncio.wait_for(stop.wait(), timeout=idle_seconds)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 pass

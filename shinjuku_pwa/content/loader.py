@@ -13,8 +13,8 @@ from pathlib import Path
 import yaml
 from marshmallow import ValidationError
 
-from ..japanese.furigana import reading_mark_problems, without_reading_marks
 from ..core.i18n import LOCALE_CODES
+from ..japanese.furigana import reading_mark_problems, without_reading_marks
 from .rendering import render_markdown
 from .schemas import SLUG, CategorySchema, DepartmentSchema, PageFrontMatterSchema
 
@@ -32,7 +32,7 @@ class ContentError:
 
 
 class ContentInvalid(Exception):
-    def __init__(self, errors: list[ContentError]):
+    def __init__(self, errors: list[ContentError]) -> None:
         self.errors = sorted(errors, key=lambda e: (e.path, e.line, e.message))
         super().__init__("\n".join(str(e) for e in self.errors))
 

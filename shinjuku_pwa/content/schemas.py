@@ -64,6 +64,6 @@ class PageFrontMatterSchema(Schema):
     related = fields.List(fields.String(validate=validate.Regexp(SLUG)), load_default=list)
 
     @validates_schema
-    def related_is_not_self_listed_twice(self, data, **kwargs):
+    def related_is_not_self_listed_twice(self, data, **kwargs) -> None:
         if len(set(data.get("related", []))) != len(data.get("related", [])):
             raise ValidationError("listed twice", "related")

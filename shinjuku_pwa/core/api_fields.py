@@ -78,7 +78,7 @@ class ApiSchema(InputSchema):
         "type": lazy_gettext("Invalid input type."),
     }
 
-    def on_bind_field(self, field_name, field_obj):
+    def on_bind_field(self, field_name, field_obj) -> None:
         # Fields are copied per schema instance, so this changes only API input, never the
         # English messages content authors see from the importer.
         messages = {**field_obj.error_messages, **_FIELD_MESSAGES}

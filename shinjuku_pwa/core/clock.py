@@ -9,7 +9,7 @@ TOKYO = ZoneInfo("Asia/Tokyo")
 
 def utcnow() -> dt.datetime:
     """Now, timezone-aware in UTC: what every timestamp column stores."""
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 def tokyo_today() -> dt.date:

@@ -107,6 +107,12 @@ def served_locale(available, locale: str) -> str | None:
     return next((code for code in content_fallbacks(locale) if code in available), None)
 
 
+def pick_text(texts: dict[str, str], lang: str) -> tuple[str, str]:
+    """From a {locale: text} mapping, the reader's language, else easy Japanese, else Japanese: (locale, text)."""
+    code = served_locale({code for code, text in texts.items() if text}, lang) or next(iter(texts), "ja")
+    return code, texts.get(code, "")
+
+
 class ServedTranslation:
     """For a dataclass holding `text` (the translation row served) and `requested_lang`."""
 
@@ -153,7 +159,7 @@ class CatalogDomain(Domain):
     Catalogs are loaded once per process and kept.
     """
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__()
         self._catalogs: dict[tuple[str, str], support.NullTranslations] = {}
 

@@ -58,14 +58,14 @@ def add_security_headers(response):
     return response
 
 
-def refuse_oversized_bodies():
+def refuse_oversized_bodies() -> None:
     """413 from the declared length, before anything (CSRF, rate limits, a view) reads the body."""
     limit = current_app.config.get("MAX_CONTENT_LENGTH")
     if limit is not None and request.content_length is not None and request.content_length > limit:
         abort(413)
 
 
-def check_csrf():
+def check_csrf() -> None:
     """Every form POST carries a CSRF token; the JSON API under /api is exempt (bearer tokens, or
     public endpoints that validate their own input and read no cookies)."""
     if current_app.config.get("WTF_CSRF_ENABLED", True) and not request.path.startswith("/api/"):

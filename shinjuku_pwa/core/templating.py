@@ -16,7 +16,7 @@ def url_in_locale(code: str) -> str:
         args = dict(request.view_args, lang=code)
         args.update({k: v for k, v in request.args.items() if k not in args})
         return url_for(request.endpoint, **args)
-    return url_for("pages.home", lang=code)
+    return url_for("home.home", lang=code)
 
 
 def html_lang() -> str:

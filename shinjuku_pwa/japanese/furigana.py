@@ -20,8 +20,7 @@ from dataclasses import dataclass
 
 from sudachipy import SplitMode
 
-from ..search.analysis import _sudachi as sudachi_tokenizer  # one Sudachi dictionary per process
-from ..search.analysis import fold_kana
+from .tokenizer import fold_kana, japanese_tokenizer
 
 # Content locales written in Japanese: their pages get a copy of the body with furigana.
 FURIGANA_LOCALES = frozenset({"ja", "ja-easy"})
@@ -130,7 +129,7 @@ class Word:
 def _words(text: str) -> list[Word]:
     """Every word of a text, in order; their surfaces add up to the text."""
     words: list[Word] = []
-    tokenizer = sudachi_tokenizer()
+    tokenizer = japanese_tokenizer()
     for offset in range(0, len(text), _CHUNK):
         chunk = text[offset:offset + _CHUNK]
         for morpheme in tokenizer.tokenize(chunk, SplitMode.C):

@@ -7,9 +7,9 @@ import enum
 from sqlalchemy import JSON, Boolean, Enum, Index, Integer
 from sqlalchemy.orm import Mapped, mapped_column
 
+from ..core.clock import utcnow
 from ..core.database import UtcDateTime
 from ..core.extensions import db
-from ..core.clock import utcnow
 
 
 class NoticeState(str, enum.Enum):

@@ -1,15 +1,13 @@
 """Staff input for notices, and what the staff API answers. Times are entered and shown in Asia/Tokyo."""
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 from flask_babel import lazy_gettext
 from marshmallow import ValidationError, fields, validate, validates, validates_schema
 
 from ..core.api_fields import ApiSchema
+from ..core.clock import TOKYO
 from ..core.i18n import LOCALE_CODES
 from .models import TOPICS, NoticeState, Urgency
-from ..core.clock import TOKYO
 
 EDITABLE_STATES = (NoticeState.DRAFT.value, NoticeState.SCHEDULED.value)
 MAX_TTL = 28 * 24 * 3600  # what push services keep at most
@@ -45,17 +43,17 @@ class NoticeFields(ApiSchema):
     state = fields.String(validate=validate.OneOf(EDITABLE_STATES))
 
     @validates("title")
-    def japanese_title_is_required(self, value, **kwargs):
+    def japanese_title_is_required(self, value, **kwargs) -> None:
         if not value.get("ja"):
             raise ValidationError(str(lazy_gettext("A Japanese title is required.")))
 
     @validates("body")
-    def japanese_body_is_required(self, value, **kwargs):
+    def japanese_body_is_required(self, value, **kwargs) -> None:
         if not value.get("ja"):
             raise ValidationError(str(lazy_gettext("A Japanese text is required.")))
 
     @validates_schema
-    def ends_after_it_starts(self, data, **kwargs):
+    def ends_after_it_starts(self, data, **kwargs) -> None:
         start, end = data.get("publish_at"), data.get("expires_at")
         if start and end and end <= start:
             raise ValidationError(str(lazy_gettext("The end must be after the start.")), "expires_at")

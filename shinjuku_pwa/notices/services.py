@@ -4,14 +4,15 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session
 
-from ..staff.audit import Actor, record_action
-from ..staff.models import StaffRole
-from ..staff.permissions import Action, NotAllowed, role_allows
 from ..core.database import write_transaction
 from ..core.errors import DomainError, NotFound
 from ..core.extensions import db
-from ..push.dispatcher import enqueue_deliveries
+from ..core.i18n import pick_text
+from ..staff.audit import Actor, record_action
+from ..staff.models import StaffRole
+from ..staff.permissions import Action, NotAllowed, role_allows
 from .models import Notice, NoticeState, Urgency
 
 EDITABLE = (NoticeState.DRAFT, NoticeState.SCHEDULED)
@@ -104,11 +105,12 @@ def check_times(publish_at: dt.datetime, expires_at: dt.datetime | None) -> None
         raise NoticeTimesInvalid()
 
 
-def publish_due(now: dt.datetime) -> list[int]:
-    """Publish every scheduled notice whose time has come, and queue its pushes, in one transaction.
+def take_due_notices(session: Session, now: dt.datetime) -> list[Notice]:
+    """Flip every scheduled notice whose time has come to published, inside the caller's write
+    transaction, and return them.
 
-    The state flip is one UPDATE ... RETURNING: with several workers, each notice is published
-    (and its deliveries queued) by exactly one of them.
+    The flip is one UPDATE ... RETURNING: with several workers, each notice is taken by exactly
+    one of them (composition/publishing.py queues its pushes in the same transaction).
     """
     flip = (
         update(Notice)
@@ -117,14 +119,8 @@ def publish_due(now: dt.datetime) -> list[int]:
         .returning(Notice.id)
         .execution_options(synchronize_session=False)
     )
-    with write_transaction() as session:
-        published = list(session.scalars(flip))
-        for notice in session.scalars(select(Notice).where(Notice.id.in_(published))):
-            if notice.push:
-                count = enqueue_deliveries(notice, now)
-            record_action(Actor.system("push worker"), "notice.published", "notice", notice.id,
-                          {"deliveries": count if notice.push else 0}, at=now)
-    return published
+    published = list(session.scalars(flip))
+    return list(session.scalars(select(Notice).where(Notice.id.in_(published)).order_by(Notice.id)))
 
 
 def expire_due(now: dt.datetime) -> list[int]:
@@ -137,6 +133,13 @@ def expire_due(now: dt.datetime) -> list[int]:
     )
     with write_transaction() as session:
         return list(session.scalars(flip))
+
+
+def localize_notice(notice: Notice, lang: str) -> dict:
+    """The notice's text for this reader; `fallback` when their language is missing."""
+    served, title = pick_text(notice.title, lang)
+    _, body = pick_text(notice.body, served)
+    return {"notice": notice, "title": title, "body": body, "lang": served, "fallback": served != lang}
 
 
 def visible_notices(now: dt.datetime, limit: int | None = None) -> list[Notice]:

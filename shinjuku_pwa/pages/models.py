@@ -6,10 +6,9 @@ import datetime as dt
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..core.clock import utcnow
 from ..core.database import UtcDateTime
 from ..core.extensions import db
-from ..core.clock import utcnow
-
 
 
 class Category(db.Model):

@@ -11,7 +11,6 @@ from ..core.extensions import db
 from ..core.i18n import ServedTranslation, served_locale
 from .models import Category, Page, PageFeedback, PageTranslation
 
-
 # What a person needs first in a disaster; the home page shows them and the offline app keeps them.
 EMERGENCY_SLUGS = ("evacuation-sites", "disaster-information", "branch-offices", "multilingual-consultation")
 

@@ -1,46 +1,25 @@
 """Resident-facing HTML: home, topic listings, pages, feedback."""
 from __future__ import annotations
 
-import datetime as dt
-from zoneinfo import ZoneInfo
-
 from flask import Blueprint, abort, g, make_response, redirect, render_template, request, url_for
 from marshmallow import ValidationError
 
+from ..core.clock import tokyo_today
 from ..core.i18n import LOCALES, request_locale_from_headers
-from ..notices.routes import localize_notice
-from ..notices.services import visible_notices
 from . import queries
 from .schemas import FeedbackArgs
-from ..core.clock import TOKYO
 
 bp = Blueprint("pages", __name__)
 
-# What a person needs first after arriving in Shinjuku.
-NEWCOMER_SLUGS = ["moving-in", "residence-card", "national-health-insurance", "national-pension", "garbage-sorting"]
 
 
 @bp.route("/")
 def root():
     """Send the reader to their language: the cookie, else Accept-Language, else Japanese."""
-    response = redirect(url_for("pages.home", lang=request_locale_from_headers()), code=302)
+    response = redirect(url_for("home.home", lang=request_locale_from_headers()), code=302)
     response.vary.add("Accept-Language")
     response.vary.add("Cookie")
     return response
-
-
-@bp.route("/<locale:lang>/")
-def home(lang: str):
-    """Home: emergency box, topics, first steps for newcomers."""
-    counts = queries.count_pages_by_category()
-    return render_template(
-        "pages/home.html",
-        categories=[c for c in queries.list_categories() if counts.get(c.id)],
-        counts=counts,
-        emergency=queries.get_pages_by_slugs(list(queries.EMERGENCY_SLUGS), lang),
-        newcomer=queries.get_pages_by_slugs(NEWCOMER_SLUGS, lang),
-        notices=[localize_notice(n, lang) for n in visible_notices(dt.datetime.now(dt.timezone.utc), limit=3)],
-    )
 
 
 @bp.route("/<locale:lang>/topics/<category_id>")
@@ -68,7 +47,7 @@ def feedback(lang: str, slug: str):
         answer = FeedbackArgs().load(request.form)
     except ValidationError:
         abort(422)
-    queries.record_feedback(slug, lang, answer["helpful"] == "yes", dt.datetime.now(TOKYO).date())
+    queries.record_feedback(slug, lang, answer["helpful"] == "yes", tokyo_today())
     return redirect(url_for("pages.page", lang=lang, slug=slug, thanks=1) + "#feedback", code=303)
 
 

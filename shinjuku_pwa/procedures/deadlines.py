@@ -39,7 +39,7 @@ class DeadlineRule:
     counting: str = NEXT_DAY
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> "DeadlineRule":
+    def from_dict(cls, data: Mapping[str, Any]) -> DeadlineRule:
         return cls(
             kind=data.get("kind", LEGAL),
             anchor=data.get("after") or data["before"],

@@ -33,7 +33,7 @@ class Question:
     show_if: Mapping[str, Any] | None = None
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> "Question":
+    def from_dict(cls, data: Mapping[str, Any]) -> Question:
         choices = tuple(choice["value"] for choice in data.get("choices") or ())
         return cls(
             id=data["id"],
@@ -78,7 +78,7 @@ class Rule:
     note: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> "Rule":
+    def from_dict(cls, data: Mapping[str, Any]) -> Rule:
         if "deadline" not in data:
             mode, deadlines = INHERIT, ()
         elif data["deadline"] is None:
@@ -113,7 +113,7 @@ class LifeEvent:
     position: int = 0
 
     @classmethod
-    def from_dict(cls, event_id: str, data: Mapping[str, Any]) -> "LifeEvent":
+    def from_dict(cls, event_id: str, data: Mapping[str, Any]) -> LifeEvent:
         return cls(
             id=event_id,
             title=dict(data["title"]),
@@ -155,7 +155,7 @@ class ProcedureFacts:
     lead_times: tuple[LeadTime, ...] = ()
 
     @classmethod
-    def from_dict(cls, procedure_id: str, data: Mapping[str, Any]) -> "ProcedureFacts":
+    def from_dict(cls, procedure_id: str, data: Mapping[str, Any]) -> ProcedureFacts:
         def rule(key: str, kind: str | None = None) -> DeadlineRule | None:
             raw = data.get(key)
             if not raw:

@@ -16,13 +16,19 @@ import yaml
 from marshmallow import ValidationError
 
 from ..content.loader import (
-    ContentError, ContentInvalid, parse_yaml, plain_values, read_locale_documents, relative_path, schema_errors,
+    ContentError,
+    ContentInvalid,
+    parse_yaml,
+    plain_values,
+    read_locale_documents,
+    relative_path,
+    schema_errors,
 )
 from ..content.rendering import render_markdown
 from ..content.schemas import SLUG
 from ..content.sync import StoredKind, sync_rows, sync_translations
-from ..core.extensions import db
 from ..core.clock import utcnow
+from ..core.extensions import db
 from .definitions import INHERIT, NO_DEADLINE, LifeEvent, ProcedureFacts
 from .models import Procedure, ProcedureTranslation, StoredCounter, StoredLifeEvent
 from .schemas import (

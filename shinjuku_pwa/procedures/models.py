@@ -6,10 +6,10 @@ import datetime as dt
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..core.clock import utcnow
 from ..core.database import UtcDateTime
 from ..core.extensions import db
 from ..pages.models import Department
-from ..core.clock import utcnow
 
 
 class StoredCounter(db.Model):

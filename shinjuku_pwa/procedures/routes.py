@@ -171,7 +171,7 @@ def _calendar(event: LifeEvent, payload: dict, lang: str) -> bytes:
     calendar.add("prodid", "-//Shinjuku City Living Guide//life events//EN")
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", localized(event.title, lang))
-    stamp = dt.datetime.combine(payload["today"], dt.time(0, 0), tzinfo=dt.timezone.utc)
+    stamp = dt.datetime.combine(payload["today"], dt.time(0, 0), tzinfo=dt.UTC)
     for item in payload["items"]:
         day = item["deadline"]
         if day is None:

@@ -13,8 +13,8 @@ from typing import Any
 from flask_babel import lazy_gettext
 from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, validate, validates_schema
 
-from ..core.api_fields import ApiSchema, LangField
 from ..content.schemas import SLUG, TRANSLATION_KINDS
+from ..core.api_fields import ApiSchema, LangField
 from ..core.i18n import LOCALE_CODES
 from . import deadlines as dl
 from .definitions import CHOICE, COUNTER_KINDS, DATE, QUESTION_TYPES, YES_NO, LifeEvent, Question
@@ -100,7 +100,7 @@ class PeriodSchema(_StrictSchema):
     counting = fields.String(validate=validate.OneOf(dl.COUNTINGS))
 
     @validates_schema
-    def one_anchor_and_one_length(self, data, **kwargs):
+    def one_anchor_and_one_length(self, data, **kwargs) -> None:
         if ("after" in data) == ("before" in data):
             raise ValidationError("give exactly one of 'after' or 'before' (a date question)")
         if ("days" in data) == ("months" in data):
@@ -149,7 +149,7 @@ class QuestionSchema(_StrictSchema):
     show_if = ConditionField()
 
     @validates_schema
-    def choices_belong_to_choice_questions(self, data, **kwargs):
+    def choices_belong_to_choice_questions(self, data, **kwargs) -> None:
         if data.get("type") == CHOICE and not data.get("choices"):
             raise ValidationError("a choice question needs choices")
         if data.get("type") != CHOICE and "choices" in data:
@@ -183,7 +183,7 @@ class LifeEventSchema(_StrictSchema):
     rules = fields.List(fields.Nested(RuleSchema), required=True, validate=validate.Length(min=1))
 
     @validates_schema
-    def references_are_consistent(self, data, **kwargs):
+    def references_are_consistent(self, data, **kwargs) -> None:
         problems = life_event_problems(data)
         if problems:
             raise ValidationError(problems)
@@ -299,7 +299,7 @@ class ProcedureFrontMatterSchema(ProcedureTextSchema):
     guides = fields.List(fields.String(validate=validate.Regexp(SLUG)), load_default=list)
 
     @validates_schema
-    def online_parts_go_together(self, data, **kwargs):
+    def online_parts_go_together(self, data, **kwargs) -> None:
         if data.get("online_opens") and not data.get("online_url"):
             raise ValidationError("online_opens needs online_url")
 
@@ -322,7 +322,7 @@ _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 class AnswerField(fields.Field):
     """One answer, typed by its question: yes/no, an ISO date, a choice, or "not_sure"."""
 
-    def __init__(self, question: Question, encoding: str, **kwargs):
+    def __init__(self, question: Question, encoding: str, **kwargs) -> None:
         super().__init__(**kwargs)
         self.question = question
         self.encoding = encoding
@@ -376,7 +376,7 @@ class _AnswersBase(Schema):
 
     error_messages = {"unknown": _MESSAGES["unknown"], "type": lazy_gettext("Invalid input type.")}
 
-    def __init__(self, *, event: LifeEvent, encoding: str, complete: bool = True, **kwargs):
+    def __init__(self, *, event: LifeEvent, encoding: str, complete: bool = True, **kwargs) -> None:
         super().__init__(**kwargs)
         self.event = event
         self.encoding = encoding
@@ -407,7 +407,7 @@ class _AnswersBase(Schema):
         return kept
 
     @validates_schema(skip_on_field_errors=False)
-    def shown_questions_are_answered(self, data, **kwargs):
+    def shown_questions_are_answered(self, data, **kwargs) -> None:
         if not self.complete:
             return
         invalid = self._given - set(data)

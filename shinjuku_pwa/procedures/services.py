@@ -9,15 +9,13 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
-from zoneinfo import ZoneInfo
 
+from ..core.clock import TOKYO
 from ..core.i18n import localized
 from . import queries
 from .checklist import Checklist, build_checklist
 from .definitions import LifeEvent
 from .models import StoredCounter
-from ..core.clock import TOKYO
-
 
 
 def today_in_tokyo() -> dt.date:

@@ -33,13 +33,13 @@ def _subscribe_limit() -> str:
 @blp.alt_response(422, description="Invalid subscription, topic or language")
 def subscribe(data):
     """Subscribe a browser to topics, in a language (re-posting the same endpoint updates it)."""
-    row, created = save_subscription(data, dt.datetime.now(dt.timezone.utc))
+    row, created = save_subscription(data, dt.datetime.now(dt.UTC))
     return SubscriptionStateSchema().dump({"topics": row.topics, "lang": row.lang}), 201 if created else 200
 
 
 @blp.route("/subscriptions", methods=["DELETE"])
 @blp.arguments(UnsubscribeArgs)
 @blp.response(204)
-def unsubscribe(data):
+def unsubscribe(data) -> None:
     """Forget a browser's subscription."""
     remove_subscription(data["endpoint"])

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 from cryptography.hazmat.primitives.asymmetric import ec
 
+
 class EndpointRefused(ValueError):
     """The message says why, in words safe to show (never the endpoint itself)."""
 
@@ -22,7 +23,7 @@ class Allowlist:
     origins: tuple[str, ...]
 
     @classmethod
-    def parse(cls, entries) -> "Allowlist":
+    def parse(cls, entries) -> Allowlist:
         if isinstance(entries, str):
             entries = [e.strip() for e in entries.split(",")]
         hosts, origins = [], []

@@ -7,9 +7,9 @@ import enum
 from sqlalchemy import JSON, Enum, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from ..core.clock import utcnow
 from ..core.database import UtcDateTime
 from ..core.extensions import db
-from ..core.clock import utcnow
 
 
 class PushSubscription(db.Model):

@@ -4,17 +4,11 @@ from __future__ import annotations
 import json
 import re
 
-from ..core.i18n import served_locale
+from ..core.i18n import pick_text
 
 # RFC 8291 allows 3,993 bytes of plaintext in a 4,096-byte record; we keep a margin.
 MAX_PAYLOAD_BYTES = 3000
 _BREAK = re.compile(r"[\s、。，．,.!?！？）)]")
-
-
-def pick_text(texts: dict[str, str], lang: str) -> tuple[str, str]:
-    """The reader's language, else easy Japanese, else Japanese: (locale, text)."""
-    code = served_locale({code for code, text in texts.items() if text}, lang) or next(iter(texts), "ja")
-    return code, texts.get(code, "")
 
 
 def _encoded(data: dict) -> bytes:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import email.utils
 import random
-from zoneinfo import ZoneInfo
+
 from ..core.clock import TOKYO
 
 QUIET_START = dt.time(22, 0)
@@ -26,7 +26,7 @@ def deliverable_at(moment: dt.datetime, urgency: str) -> dt.datetime:
     morning = local.replace(hour=QUIET_END.hour, minute=0, second=0, microsecond=0)
     if local.time() >= QUIET_START:
         morning += dt.timedelta(days=1)
-    return morning.astimezone(dt.timezone.utc)
+    return morning.astimezone(dt.UTC)
 
 
 def retry_after_seconds(header: str | None, now: dt.datetime) -> float | None:
@@ -41,7 +41,7 @@ def retry_after_seconds(header: str | None, now: dt.datetime) -> float | None:
     except (TypeError, ValueError):
         return None
     if when.tzinfo is None:
-        when = when.replace(tzinfo=dt.timezone.utc)
+        when = when.replace(tzinfo=dt.UTC)
     return max(0.0, (when - now).total_seconds())
 
 

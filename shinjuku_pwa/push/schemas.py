@@ -25,14 +25,14 @@ class SubscriptionKeys(ApiSchema):
     auth = fields.String(required=True, validate=validate.Length(max=100))
 
     @validates("p256dh")
-    def valid_public_key(self, value, **kwargs):
+    def valid_public_key(self, value, **kwargs) -> None:
         try:
             check_p256dh(value)
         except ValueError as exc:
             raise ValidationError(str(lazy_gettext("Not a valid browser public key."))) from exc
 
     @validates("auth")
-    def valid_auth_secret(self, value, **kwargs):
+    def valid_auth_secret(self, value, **kwargs) -> None:
         try:
             check_auth_secret(value)
         except ValueError as exc:
@@ -47,7 +47,7 @@ class PushSubscriptionJson(ApiSchema):
     keys = fields.Nested(SubscriptionKeys, required=True)
 
     @validates("endpoint")
-    def allowed_endpoint(self, value, **kwargs):
+    def allowed_endpoint(self, value, **kwargs) -> None:
         allowlist = Allowlist.parse(current_app.config["PUSH_ENDPOINT_ALLOWLIST"])
         try:
             check_endpoint(value, allowlist)

@@ -55,7 +55,7 @@ class PushSender:
     """One per worker: a connection pool kept open between batches, many requests in flight."""
 
     def __init__(self, signer: VapidSigner, concurrency: int = 200, timeout_seconds: float = 10.0,
-                 encrypt_pool: Executor | None = None):
+                 encrypt_pool: Executor | None = None) -> None:
         # Encryption is the CPU-heavy half; a process pool does it on other cores while this
         # process keeps the connections busy. Without a pool it runs inline.
         self.encrypt_pool = encrypt_pool
@@ -64,7 +64,7 @@ class PushSender:
         self.timeout = aiohttp.ClientTimeout(total=timeout_seconds, sock_connect=min(5.0, timeout_seconds))
         self._session: aiohttp.ClientSession | None = None
 
-    async def __aenter__(self) -> "PushSender":
+    async def __aenter__(self) -> PushSender:
         connector = aiohttp.TCPConnector(limit=self.concurrency, limit_per_host=self.concurrency,
                                          keepalive_timeout=60, ttl_dns_cache=300)
         self._session = aiohttp.ClientSession(connector=connector, timeout=self.timeout)
@@ -90,7 +90,7 @@ class PushSender:
                 async with self._session.post(job.endpoint, data=body, headers=headers, allow_redirects=False) as response:
                     await response.read()
                     return PushOutcome(job.delivery_id, response.status, response.headers.get("Retry-After"))
-            except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as exc:
+            except (TimeoutError, aiohttp.ClientError, OSError) as exc:
                 return PushOutcome(job.delivery_id, None, error=type(exc).__name__)
 
     async def _send_chunk(self, chunk: list[PushJob], gate: asyncio.Semaphore) -> list[PushOutcome]:

@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
+from flask import Flask
 from py_vapid import Vapid02
 
 JWT_LIFETIME_SECONDS = 12 * 3600  # push services accept at most 24 h
@@ -58,7 +59,7 @@ class VapidSigner:
     shared one would send one service's `aud` to another (which answers 403).
     """
 
-    def __init__(self, vapid: Vapid02, subject: str, clock=time.time):
+    def __init__(self, vapid: Vapid02, subject: str, clock=time.time) -> None:
         self.vapid = vapid
         self.subject = subject
         self.clock = clock
@@ -76,3 +77,8 @@ class VapidSigner:
             headers = dict(self.vapid.sign(claims))
             self._cache[origin] = (expires, headers)
             return headers
+
+
+def signer_for(app: Flask) -> VapidSigner:
+    """The app's VAPID signer: its key pair and the contact push services may use."""
+    return VapidSigner(app_vapid(app), app.config["VAPID_SUBJECT"])

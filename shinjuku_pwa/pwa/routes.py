@@ -66,7 +66,7 @@ def manifest(lang: str):
         "description": _("Plain, current information on living in Shinjuku City, in nine languages."),
         "lang": LOCALES[lang].html_lang,
         "dir": LOCALES[lang].direction,
-        "start_url": url_for("pages.home", lang=lang, source="pwa"),
+        "start_url": url_for("home.home", lang=lang, source="pwa"),
         "scope": "/",
         "display": "standalone",
         "theme_color": THEME_COLOR,

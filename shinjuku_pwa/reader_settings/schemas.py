@@ -4,7 +4,6 @@ from __future__ import annotations
 from marshmallow import EXCLUDE, fields, validate
 
 from ..core.api_fields import InputSchema
-
 from .preferences import CONTRASTS, FURIGANA_CHOICES, TEXT_SIZES
 
 

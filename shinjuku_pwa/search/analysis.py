@@ -28,15 +28,16 @@ Whoosh tokenizer classes below only call functions of this module.
 from __future__ import annotations
 
 import re
-import threading
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from sudachipy import Dictionary, SplitMode
 from whoosh.analysis import Token as WhooshToken
 from whoosh.analysis import Tokenizer
 from whoosh.lang.porter2 import stem
+
+from ..japanese.tokenizer import MAX_CHARS as SUDACHI_MAX_CHARS
+from ..japanese.tokenizer import fold_kana, japanese_tokenizer
 
 # --- cleaning -------------------------------------------------------------------------------
 
@@ -58,15 +59,6 @@ def clean_text(text: str) -> str:
     # NFKC can produce new format characters or controls from compatibility forms.
     text = _INVISIBLE.sub("", _CONTROLS.sub(" ", text))
     return _SPACES.sub(" ", text).strip()
-
-
-_KATAKANA_TO_HIRAGANA = {code: code - 0x60 for code in range(0x30A1, 0x30F7)}
-_KATAKANA_TO_HIRAGANA.update({0x30FD: 0x309D, 0x30FE: 0x309E})
-
-
-def fold_kana(text: str) -> str:
-    """Katakana to hiragana, one character for one (so offsets stay valid): ゴミ → ごみ."""
-    return text.translate(_KATAKANA_TO_HIRAGANA)
 
 
 def fold_for_match(text: str) -> str:
@@ -159,25 +151,6 @@ ENGLISH_STOPWORDS = frozenset(
     "which who i me can could should would will with from by it its this that these those about "
     "get need want please my your our s t".split()  # s, t: what is left of it's and can't
 )
-# Sudachi's input limit is about 49 KB; cut long runs well below it.
-_SUDACHI_CHUNK = 4000
-
-_dictionary_lock = threading.Lock()
-_dictionary: Dictionary | None = None
-_local = threading.local()
-
-
-def _sudachi():
-    tokenizer = getattr(_local, "tokenizer", None)
-    if tokenizer is None:
-        global _dictionary
-        with _dictionary_lock:
-            if _dictionary is None:
-                _dictionary = Dictionary(dict="core")
-        tokenizer = _local.tokenizer = _dictionary.tokenizer(mode=SplitMode.A)
-    return tokenizer
-
-
 @dataclass(frozen=True, slots=True)
 class Term:
     text: str  # the indexed term
@@ -190,9 +163,9 @@ class Term:
 def _japanese_words(run: Run, pos: int) -> tuple[list[Term], int]:
     """Terms of one Japanese run, and the position of its last morpheme."""
     terms = []
-    for offset in range(0, len(run.text), _SUDACHI_CHUNK):
-        chunk = run.text[offset:offset + _SUDACHI_CHUNK]
-        for morpheme in _sudachi().tokenize(chunk):
+    for offset in range(0, len(run.text), SUDACHI_MAX_CHARS):
+        chunk = run.text[offset:offset + SUDACHI_MAX_CHARS]
+        for morpheme in japanese_tokenizer().tokenize(chunk):
             pos += 1
             if morpheme.part_of_speech()[0] in _SKIPPED_POS:
                 continue
@@ -355,7 +328,7 @@ def _reading_with_word_starts(text: str) -> tuple[str, list[int]]:
         between = fold_for_match(text[cursor:run.start])
         parts.append(between)
         length += len(between)
-        for morpheme in _sudachi().tokenize(run.text[:_SUDACHI_CHUNK]):
+        for morpheme in japanese_tokenizer().tokenize(run.text[:SUDACHI_MAX_CHARS]):
             pos = morpheme.part_of_speech()[0]
             piece = fold_kana(morpheme.surface() if pos in _SKIPPED_POS else morpheme.reading_form())
             if pos not in _SKIPPED_POS:

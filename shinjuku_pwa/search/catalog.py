@@ -107,7 +107,7 @@ def latin_vocabulary_words(cleaned_texts: tuple[str, ...]) -> set[str]:
 class CatalogBuilder:
     """Collects the catalog while documents are indexed, while their analysis is cached."""
 
-    def __init__(self, curation: Curation, built_at: str):
+    def __init__(self, curation: Curation, built_at: str) -> None:
         self.curation = curation
         self.built_at = built_at
         self.items: list[ItemInfo] = []

@@ -27,7 +27,7 @@ def _rebuild(content_dir: Path | None = None) -> None:
 
 
 @search_cli.command("reindex")
-def reindex_command():
+def reindex_command() -> None:
     """Rebuild the index from all published content and swap it in atomically."""
     _rebuild()
 
@@ -35,7 +35,7 @@ def reindex_command():
 @search_cli.command("misses")
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 1000), help="How many to list.")
 @click.option("--locale", default=None, help="Only this locale (e.g. en).")
-def misses_command(limit: int, locale: str | None):
+def misses_command(limit: int, locale: str | None) -> None:
     """Queries that found nothing, most frequent first (query text, locale and count only)."""
     misses = service.top_misses(limit=limit, locale=locale)
     if not misses:

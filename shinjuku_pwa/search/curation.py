@@ -46,7 +46,7 @@ class SynonymGroupSchema(Schema):
     note = fields.String()
 
     @validates_schema
-    def two_way_or_one_way(self, data, **kwargs):
+    def two_way_or_one_way(self, data, **kwargs) -> None:
         if "words" in data and ("from_" in data or "to" in data):
             raise ValidationError("Use either `words` or `from` + `to`, not both.")
         if "words" not in data and not ("from_" in data and "to" in data):
@@ -64,7 +64,7 @@ class BestBetSchema(Schema):
     note = fields.String()
 
     @validates_schema
-    def names_one_item(self, data, **kwargs):
+    def names_one_item(self, data, **kwargs) -> None:
         if "page" in data and ("type" in data or "id" in data):
             raise ValidationError("Use either `page` or `type` + `id`, not both.")
         if "page" not in data and not ("type" in data and "id" in data):
@@ -95,7 +95,7 @@ class Curation:
 
 
 class CurationInvalid(Exception):
-    def __init__(self, errors: list[str]):
+    def __init__(self, errors: list[str]) -> None:
         self.errors = errors
         super().__init__("\n".join(errors))
 

@@ -225,12 +225,12 @@ class DeadlineCollector(TopCollector):
 
     CHECK_EVERY = 64
 
-    def __init__(self, limit: int, deadline: float):
+    def __init__(self, limit: int, deadline: float) -> None:
         super().__init__(limit=limit)
         self.deadline = deadline
         self.timed_out = False
 
-    def collect_matches(self):
+    def collect_matches(self) -> None:
         if time.monotonic() > self.deadline:
             self.timed_out = True
             return
@@ -247,7 +247,7 @@ class DeadlineCollector(TopCollector):
 class LiveIndex:
     """One opened build: Whoosh index, its catalog, a postings cache, and a searcher per thread."""
 
-    def __init__(self, directory: Path):
+    def __init__(self, directory: Path) -> None:
         self.directory = directory
         self.index = whoosh_index.open_dir(str(directory), readonly=True)
         self.catalog: Catalog = load_catalog(directory)

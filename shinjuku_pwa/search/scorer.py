@@ -45,7 +45,7 @@ class TimeUp(Exception):
 class PostingsCache:
     """Decoded postings and length norms of one live build, shared by its threads' scorers."""
 
-    def __init__(self, limit: int = POSTINGS_CACHE_LIMIT):
+    def __init__(self, limit: int = POSTINGS_CACHE_LIMIT) -> None:
         self.limit = limit
         self.norms: dict[str, array] = {}
         self._postings: OrderedDict[tuple[str, str], Postings] = OrderedDict()
@@ -78,7 +78,7 @@ class PostingsCache:
 class PostingsScorer:
     """Scores Term/Or/And queries with one thread's atomic (single-segment) Whoosh reader."""
 
-    def __init__(self, reader, cache: PostingsCache):
+    def __init__(self, reader, cache: PostingsCache) -> None:
         if not reader.is_atomic():
             raise UnsupportedQuery("a multi-segment index")
         self.reader = reader

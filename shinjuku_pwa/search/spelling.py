@@ -43,7 +43,7 @@ def allowed_distance(word: str) -> int:
 class SpellingCorrector:
     """Knows the vocabulary ({word: number of documents}) and suggests the likeliest neighbour."""
 
-    def __init__(self, vocabulary: dict[str, int]):
+    def __init__(self, vocabulary: dict[str, int]) -> None:
         self.vocabulary = vocabulary
         self._by_delete: dict[str, list[str]] = defaultdict(list)
         for word in vocabulary:

@@ -11,16 +11,13 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
+from ..core.clock import TOKYO, utcnow
 from ..core.extensions import db
 from .models import AuditLog, StaffUser
-from ..core.clock import utcnow
-from ..core.clock import TOKYO, utcnow
-
 
 # What staff actions are called in the log (notices add their own: notice.created, ...).
 SIGNED_IN = "staff.signed_in"
@@ -73,7 +70,7 @@ def record_action(
 ) -> AuditLog:
     """Add an audit row to the current transaction; the caller commits it with the change itself."""
     entry = AuditLog(
-        at=(at or utcnow()).astimezone(dt.timezone.utc),  # SQLite would keep a Tokyo wall time as if UTC
+        at=(at or utcnow()).astimezone(dt.UTC),  # SQLite would keep a Tokyo wall time as if UTC
         actor_id=actor.staff_id,
         actor=actor.label[:254],
         action=action,
@@ -92,7 +89,7 @@ class AuditLogIsAppendOnly(RuntimeError):
 
 
 @event.listens_for(Session, "before_flush")
-def _refuse_changes_to_audit_rows(session, flush_context, instances):
+def _refuse_changes_to_audit_rows(session, flush_context, instances) -> None:
     for entry in session.deleted:
         if isinstance(entry, AuditLog):
             raise AuditLogIsAppendOnly("audit log rows cannot be deleted")
@@ -114,7 +111,7 @@ class AuditFilter:
 
 
 def _tokyo_midnight(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(), tzinfo=TOKYO).astimezone(dt.timezone.utc)
+    return dt.datetime.combine(day, dt.time(), tzinfo=TOKYO).astimezone(dt.UTC)
 
 
 def _filtered(query, filters: AuditFilter):

@@ -36,7 +36,7 @@ def normalize_password(password: str) -> str:
     return unicodedata.normalize("NFKC", password)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _hasher(profile: str) -> argon2.PasswordHasher:
     # Argon2id with one of argon2-cffi's named parameter sets (RFC_9106_LOW_MEMORY by default).
     return argon2.PasswordHasher.from_parameters(getattr(argon2.profiles, profile))
@@ -58,7 +58,7 @@ def needs_rehash(password_hash: str, profile: str) -> bool:
     return _hasher(profile).check_needs_rehash(password_hash)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _dummy_hash(profile: str) -> str:
     return hash_password(secrets.token_urlsafe(16), profile)
 

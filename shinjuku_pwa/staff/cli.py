@@ -17,11 +17,11 @@ import sys
 import click
 from flask.cli import AppGroup
 
+from ..core.clock import utcnow
 from ..core.errors import DomainError
 from . import services
 from .audit import Actor
 from .models import StaffRole
-from ..core.clock import utcnow
 
 staff_cli = AppGroup("staff", help="Staff accounts and API tokens.")
 
@@ -61,7 +61,7 @@ def _read_password(from_stdin: bool) -> str:
 @click.argument("email")
 @click.option("--role", type=ROLE_CHOICE, required=True, help="editor, publisher or admin.")
 @click.option("--password-stdin", is_flag=True, help="Read the password as one line from standard input.")
-def create_command(email: str, role: str, password_stdin: bool):
+def create_command(email: str, role: str, password_stdin: bool) -> None:
     """Create a staff account; the password is asked for, or read from stdin."""
     password = _read_password(password_stdin)
     try:
@@ -74,7 +74,7 @@ def create_command(email: str, role: str, password_stdin: bool):
 @staff_cli.command("set-role")
 @click.argument("email")
 @click.argument("role", type=ROLE_CHOICE)
-def set_role_command(email: str, role: str):
+def set_role_command(email: str, role: str) -> None:
     """Give an account another role."""
     try:
         staff = services.change_role(services.get_staff_by_email(email), StaffRole(role), Actor.command_line(), utcnow())
@@ -85,7 +85,7 @@ def set_role_command(email: str, role: str):
 
 @staff_cli.command("disable")
 @click.argument("email")
-def disable_command(email: str):
+def disable_command(email: str) -> None:
     """Disable an account: its sessions end and its tokens are revoked."""
     try:
         staff = services.disable_staff(services.get_staff_by_email(email), Actor.command_line(), utcnow())
@@ -96,7 +96,7 @@ def disable_command(email: str):
 
 @staff_cli.command("enable")
 @click.argument("email")
-def enable_command(email: str):
+def enable_command(email: str) -> None:
     """Enable a disabled account again (its old tokens stay revoked)."""
     try:
         staff = services.enable_staff(services.get_staff_by_email(email), Actor.command_line(), utcnow())
@@ -108,7 +108,7 @@ def enable_command(email: str):
 @staff_cli.command("reset-password")
 @click.argument("email")
 @click.option("--password-stdin", is_flag=True, help="Read the new password as one line from standard input.")
-def reset_password_command(email: str, password_stdin: bool):
+def reset_password_command(email: str, password_stdin: bool) -> None:
     """Set a new password for someone who forgot theirs; their sessions end."""
     password = _read_password(password_stdin)
     try:
@@ -122,7 +122,7 @@ def reset_password_command(email: str, password_stdin: bool):
 @staff_cli.command("token")
 @click.argument("email")
 @click.option("--name", default="api", show_default=True, help="What the token is for (shown in lists).")
-def token_command(email: str, name: str):
+def token_command(email: str, name: str) -> None:
     """Create an API token and print it once; only its hash is kept."""
     try:
         staff = services.get_staff_by_email(email)
@@ -138,7 +138,7 @@ def token_command(email: str, name: str):
 
 @staff_cli.command("revoke-token")
 @click.argument("token")
-def revoke_token_command(token: str):
+def revoke_token_command(token: str) -> None:
     """Revoke an API token, given its id (see `staff list`) or the token itself."""
     try:
         found = services.get_token_by_id(int(token)) if token.isdigit() else services.get_token_by_secret(token)
@@ -153,7 +153,7 @@ def _when(value) -> str:
 
 
 @staff_cli.command("list")
-def list_command():
+def list_command() -> None:
     """Accounts with their roles and tokens."""
     for staff in services.list_staff():
         state = " (disabled)" if staff.disabled else ""

@@ -6,10 +6,10 @@ import datetime as dt
 
 from flask import current_app, g, request, session
 
+from ..core.clock import utcnow
 from . import services
 from .audit import Actor
 from .models import StaffUser
-from ..core.clock import utcnow
 
 SESSION_KEY = "staff_session"
 

@@ -11,10 +11,9 @@ import enum
 from sqlalchemy import JSON, Boolean, Enum, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..core.clock import utcnow
 from ..core.database import UtcDateTime
 from ..core.extensions import db
-from ..core.clock import utcnow
-
 
 
 class StaffRole(str, enum.Enum):

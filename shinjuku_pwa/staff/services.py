@@ -51,7 +51,7 @@ class PasswordRejected(DomainError):
 
     status = 422
 
-    def __init__(self, problems: list[str]):
+    def __init__(self, problems: list[str]) -> None:
         super().__init__(", ".join(problems))
         self.problems = problems
 

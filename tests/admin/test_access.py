@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from shinjuku_pwa.core.extensions import db
 from shinjuku_pwa.staff.models import ApiToken, StaffRole, StaffUser
 from shinjuku_pwa.staff.permissions import ROLE_ACTIONS, Action, role_allows
-from shinjuku_pwa.core.extensions import db
 from tests.admin.conftest import bearer, create_staff, create_token, csrf_token_in, signed_in_client
 
 ANONYMOUS = "anonymous"

@@ -5,10 +5,10 @@ import datetime as dt
 
 from sqlalchemy import select, update
 
+from shinjuku_pwa.core.extensions import db
 from shinjuku_pwa.staff import services
 from shinjuku_pwa.staff.audit import Actor, record_action
 from shinjuku_pwa.staff.models import ApiToken, AuditLog, StaffRole, utcnow
-from shinjuku_pwa.core.extensions import db
 from tests.admin.conftest import bearer, create_staff, create_token
 
 

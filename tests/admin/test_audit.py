@@ -8,10 +8,10 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy import select
 
+from shinjuku_pwa.core.extensions import db
 from shinjuku_pwa.staff import services
 from shinjuku_pwa.staff.audit import Actor, AuditLogIsAppendOnly, record_action
 from shinjuku_pwa.staff.models import AuditLog, StaffUser, utcnow
-from shinjuku_pwa.core.extensions import db
 from tests.admin.conftest import PASSWORD, create_staff, csrf_token_in, post_form, sign_in, signed_in_client
 
 

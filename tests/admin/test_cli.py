@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from shinjuku_pwa.core.extensions import db
 from shinjuku_pwa.staff import auth, services
 from shinjuku_pwa.staff.models import ApiToken, AuditLog, StaffRole
-from shinjuku_pwa.core.extensions import db
 from tests.admin.conftest import PASSWORD, bearer, sign_in
 
 

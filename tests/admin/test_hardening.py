@@ -11,6 +11,9 @@ import itsdangerous.timed
 import pytest
 
 from shinjuku_pwa.composition.content_import import import_content
+from shinjuku_pwa.core.config import from_environment
+from shinjuku_pwa.core.extensions import db
+from shinjuku_pwa.staff.models import AuditLog
 from tests.admin.conftest import FAST_HASHING, bearer, create_staff, create_token, csrf_token_in, signed_in_client
 from tests.content_factory import make_content
 
@@ -124,8 +127,6 @@ def test_a_page_with_a_form_still_answers_304_to_its_etag_seconds_later(page_app
 def test_behind_a_trusted_proxy_the_client_ip_and_https_come_from_its_headers(make_app):
     from sqlalchemy import select
 
-    from shinjuku_pwa.staff.models import AuditLog
-    from shinjuku_pwa.core.extensions import db
     from tests.admin.conftest import sign_in
 
     app = make_app(**FAST_HASHING, TRUSTED_PROXIES=1)
@@ -145,7 +146,6 @@ def test_without_a_trusted_proxy_forwarded_headers_are_ignored(staff_app):
 
 
 def test_rate_limits_use_redis_when_redis_url_is_set_and_memory_otherwise(monkeypatch, tmp_path):
-    from shinjuku_pwa.core.config import from_environment
 
     monkeypatch.setenv("INSTANCE_PATH", str(tmp_path))
     monkeypatch.setenv("SECRET_KEY", "test")

@@ -9,8 +9,8 @@ from urllib.parse import parse_qs, urlsplit
 
 from sqlalchemy import select, update
 
-from shinjuku_pwa.staff.models import AuditLog, StaffSession, StaffUser
 from shinjuku_pwa.core.extensions import db
+from shinjuku_pwa.staff.models import AuditLog, StaffSession, StaffUser
 from tests.admin.conftest import PASSWORD, create_staff, csrf_token_in, post_form, sign_in, signed_in_client
 
 
@@ -134,7 +134,7 @@ def _age_sessions(app, **columns):
 def test_an_idle_session_times_out_and_the_sign_in_page_says_why(staff_app):
     client = signed_in_client(staff_app, "editor")
     idle = staff_app.config["STAFF_IDLE_TIMEOUT_SECONDS"]
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     _age_sessions(staff_app, last_seen_at=now - dt.timedelta(seconds=idle - 60))
     assert client.get("/admin/").status_code == 200  # not yet, and this request counts as activity
     _age_sessions(staff_app, last_seen_at=now - dt.timedelta(seconds=idle + 1))
@@ -150,7 +150,7 @@ def test_an_idle_session_times_out_and_the_sign_in_page_says_why(staff_app):
 def test_a_session_ends_after_its_maximum_age_even_when_active(staff_app):
     client = signed_in_client(staff_app, "editor")
     max_age = staff_app.config["STAFF_SESSION_MAX_AGE_SECONDS"]
-    _age_sessions(staff_app, created_at=dt.datetime.now(dt.timezone.utc) - dt.timedelta(seconds=max_age + 1))
+    _age_sessions(staff_app, created_at=dt.datetime.now(dt.UTC) - dt.timedelta(seconds=max_age + 1))
     assert client.get("/admin/").status_code == 303
 
 
@@ -201,7 +201,7 @@ def test_changing_the_password_needs_the_current_one_and_signs_out_other_session
 def test_sessions_nobody_came_back_to_are_removed_at_the_next_sign_in(staff_app):
     signed_in_client(staff_app, "editor")
     max_age = staff_app.config["STAFF_SESSION_MAX_AGE_SECONDS"]
-    _age_sessions(staff_app, created_at=dt.datetime.now(dt.timezone.utc) - dt.timedelta(seconds=max_age + 1))
+    _age_sessions(staff_app, created_at=dt.datetime.now(dt.UTC) - dt.timedelta(seconds=max_age + 1))
     signed_in_client(staff_app, "publisher")
     with staff_app.app_context():
         assert len(db.session.scalars(select(StaffSession)).all()) == 1

@@ -92,7 +92,7 @@ class LiveServer:
 
     def db_time(self, moment):
         """A timestamp as this database stores it (SQLite keeps naive UTC; PostgreSQL takes it aware)."""
-        return moment if self.schema else moment.astimezone(dt.timezone.utc).replace(tzinfo=None)
+        return moment if self.schema else moment.astimezone(dt.UTC).replace(tzinfo=None)
 
     def wait_until_up(self) -> None:
         deadline = time.monotonic() + 30

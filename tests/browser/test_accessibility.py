@@ -65,7 +65,7 @@ AXE = Axe()
 
 @pytest.fixture(scope="module")
 def notice_id(live_server):
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     engine = live_server.engine()
     with engine.begin() as connection:
         notice = connection.execute(sa.text(

@@ -229,7 +229,7 @@ def test_a_slow_network_falls_back_to_the_saved_copy_after_three_seconds(page, c
 
 
 def test_a_notice_past_its_end_is_never_shown_from_the_cache_as_current(page, context, live_server):
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     engine = live_server.engine()
     with engine.begin() as connection:
         notice_id = connection.execute(sa.text(

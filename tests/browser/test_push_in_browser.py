@@ -80,7 +80,7 @@ def test_a_resident_subscribes_on_the_settings_page_and_gets_a_notice_in_their_l
                 " VALUES (:title, :body, :topics, :now, :push, 'high', 3600, 'scheduled', :now, :now)"),
                 {"title": json.dumps({"ja": "断水のお知らせ", "vi": "Thông báo cắt nước"}),
                  "body": json.dumps({"ja": "本日は断水します。", "vi": "Hôm nay cắt nước."}),
-                 "topics": json.dumps(["garbage"]), "now": push_server.db_time(dt.datetime.now(dt.timezone.utc)), "push": True})
+                 "topics": json.dumps(["garbage"]), "now": push_server.db_time(dt.datetime.now(dt.UTC)), "push": True})
         engine.dispose()
         push_server.flask("push", "send-due", "--once")
         received = push_service.received_at("resident")

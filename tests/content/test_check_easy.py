@@ -5,9 +5,9 @@ import re
 
 import pytest
 
+from shinjuku_pwa.content.easy_pages import check_easy_page
 from shinjuku_pwa.japanese.easy_japanese import (
     MAX_SENTENCE_LENGTH,
-    check_easy_page,
     hard_words_in,
     load_hard_words,
     readable_text,

@@ -11,21 +11,21 @@ import shutil
 import pytest
 from sqlalchemy import select
 
-from shinjuku_pwa.staff.models import AuditLog
+from shinjuku_pwa.composition.publishing import publish_due
 from shinjuku_pwa.core.config import PROJECT_ROOT
 from shinjuku_pwa.core.extensions import db
 from shinjuku_pwa.notices.models import Notice, NoticeState
-from shinjuku_pwa.notices.services import publish_due
 from shinjuku_pwa.notices.topics import TOPIC_LABELS
 from shinjuku_pwa.push.payload import build_payload
-from tests.clock import next_year
+from shinjuku_pwa.staff.models import AuditLog
 from tests.admin.conftest import FAST_HASHING, csrf_token_in, post_form, signed_in_client
+from tests.clock import next_year
 from tests.push.conftest import add_notice, add_subscription
 
 ANONYMOUS = "anonymous"
 ALL_ROLES = ["editor", "publisher", "admin"]
 PUBLISHERS = ["publisher", "admin"]
-NOW = dt.datetime.now(dt.timezone.utc)
+NOW = dt.datetime.now(dt.UTC)
 NEXT_WEEK = NOW + dt.timedelta(days=7)
 TOKYO = dt.timezone(dt.timedelta(hours=9))
 YEAR = next_year()  # scheduled notices must lie ahead on any day the suite runs
@@ -205,10 +205,10 @@ def test_an_editor_drafts_a_notice_and_a_publisher_schedules_it(console_app):
 
 def test_an_empty_publish_time_means_now(console_app):
     client = staff_client(console_app, "publisher")
-    before = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    before = dt.datetime.now(dt.UTC).replace(microsecond=0)
     created = post_form(client, "/admin/notices/new", form(publish_at=""))
     notice = notice_row(console_app, int(created.headers["Location"].rsplit("/", 1)[1]))
-    assert before <= notice.publish_at <= dt.datetime.now(dt.timezone.utc)
+    assert before <= notice.publish_at <= dt.datetime.now(dt.UTC)
     detail = client.get(created.headers["Location"]).get_data(as_text=True)
     assert "(due: it goes out as soon as it is scheduled)" in detail
     post_form(client, created.headers["Location"] + "/schedule", {}, page=created.headers["Location"])
@@ -217,7 +217,7 @@ def test_an_empty_publish_time_means_now(console_app):
 
 def test_editing_saves_only_what_changed(console_app):
     notice_id = add_notice(console_app, state="draft",
-                           publish_at=dt.datetime(YEAR, 4, 1, 0, 0, 30, tzinfo=dt.timezone.utc),
+                           publish_at=dt.datetime(YEAR, 4, 1, 0, 0, 30, tzinfo=dt.UTC),
                            ttl=600, topics=("disaster",))
     client = staff_client(console_app, "editor")
     url = f"/admin/notices/{notice_id}/edit"
@@ -474,7 +474,7 @@ def test_the_console_reads_in_japanese_with_these_translations(make_app, tmp_pat
     with (tmp_path / "translations/ja/LC_MESSAGES/messages.mo").open("wb") as handle:
         write_mo(handle, catalog)
     app = make_app(TRANSLATIONS_DIR=str(tmp_path / "translations"), **FAST_HASHING)
-    notice_id = add_notice(app, state="draft", publish_at=dt.datetime(YEAR, 4, 1, 14, 0, tzinfo=dt.timezone.utc),
+    notice_id = add_notice(app, state="draft", publish_at=dt.datetime(YEAR, 4, 1, 14, 0, tzinfo=dt.UTC),
                            title={"ja": "避難所の開設"}, body={"ja": "本文"})
     client = signed_in_client(app, "publisher")  # no language chosen: Japanese
     detail = client.get(f"/admin/notices/{notice_id}").get_data(as_text=True)

@@ -3,10 +3,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from shinjuku_pwa.notices.services import publish_due
+from shinjuku_pwa.composition.publishing import publish_due, run_pass
+from shinjuku_pwa.push.sender import PushSender
+from shinjuku_pwa.push.vapid import signer_for
+from shinjuku_pwa.search.service import search
 from tests.push.conftest import add_notice
 
-NOW = dt.datetime.now(dt.timezone.utc)
+NOW = dt.datetime.now(dt.UTC)
 
 
 def _publish(app, **kwargs) -> int:
@@ -64,9 +67,6 @@ def test_a_notice_that_will_expire_carries_its_end_for_the_offline_app(content_a
 def test_a_published_notice_is_found_by_search_and_leaves_it_when_it_expires(content_app):
     import asyncio
 
-    from shinjuku_pwa.push.sender import PushSender
-    from shinjuku_pwa.composition.publishing import make_signer, run_pass
-    from shinjuku_pwa.search.service import search
 
     notice_id = add_notice(content_app, publish_at=NOW - dt.timedelta(minutes=1), push=False,
                            title={"ja": "臨時の粗大ごみ受付窓口", "en": "Extra oversized garbage desk"},
@@ -74,7 +74,7 @@ def test_a_published_notice_is_found_by_search_and_leaves_it_when_it_expires(con
 
     def worker_pass(at):
         async def go():
-            async with PushSender(make_signer(content_app), concurrency=4) as sender:
+            async with PushSender(signer_for(content_app), concurrency=4) as sender:
                 return await run_pass(sender, clock=lambda: at)
         with content_app.app_context():
             return asyncio.run(go())

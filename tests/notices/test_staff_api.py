@@ -6,15 +6,18 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from shinjuku_pwa.staff.models import AuditLog
+from shinjuku_pwa.composition.publishing import publish_due
 from shinjuku_pwa.core.extensions import db
+from shinjuku_pwa.notices import services
+from shinjuku_pwa.staff.audit import Actor
+from shinjuku_pwa.staff.models import AuditLog
 from tests.admin.conftest import FAST_HASHING, bearer, create_staff, create_token
 from tests.clock import next_year
 from tests.push.conftest import add_subscription
 
 URL = "/api/v1/admin/notices"
 YEAR = next_year()
-FUTURE = (dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=2)).astimezone(dt.timezone(dt.timedelta(hours=9)))
+FUTURE = (dt.datetime.now(dt.UTC) + dt.timedelta(days=2)).astimezone(dt.timezone(dt.timedelta(hours=9)))
 
 
 def notice_body(**overrides) -> dict:
@@ -84,9 +87,8 @@ def test_a_scheduled_notice_can_be_cancelled_but_a_published_one_is_locked(staff
     assert client.patch(f"{URL}/{notice_id}", json={"ttl": 600}, headers=tokens["publisher"]).status_code == 409
     now_id = client.post(URL, json=notice_body(publish_at=None), headers=tokens["publisher"]).get_json()["id"]
     with app.app_context():
-        from shinjuku_pwa.notices.services import publish_due
 
-        assert publish_due(dt.datetime.now(dt.timezone.utc)) == [now_id]
+        assert publish_due(dt.datetime.now(dt.UTC)) == [now_id]
     assert client.delete(f"{URL}/{now_id}", headers=tokens["admin"]).status_code == 409
     assert client.get(f"{URL}/{now_id}", headers=tokens["editor"]).get_json()["state"] == "published"
 
@@ -129,18 +131,16 @@ def test_unknown_notices_are_404_json(staff):
 def test_an_edit_racing_the_worker_never_changes_a_notice_that_went_out(staff):
     """The staff member loaded the notice while it was scheduled; the worker publishes it first."""
     app, _, _ = staff
-    from shinjuku_pwa.staff.audit import Actor
-    from shinjuku_pwa.notices import services
     from tests.push.conftest import add_notice
 
-    notice_id = add_notice(app, publish_at=dt.datetime.now(dt.timezone.utc) - dt.timedelta(minutes=1))
+    notice_id = add_notice(app, publish_at=dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1))
     with app.app_context():
         stale = services.get_notice(notice_id)  # seen as scheduled
         other = app.app_context()
         with other:
-            services.publish_due(dt.datetime.now(dt.timezone.utc))  # the worker, in its own session
+            publish_due(dt.datetime.now(dt.UTC))  # the worker, in its own session
         with pytest.raises(services.NoticeLocked):
-            services.cancel_notice(stale, Actor.command_line(), dt.datetime.now(dt.timezone.utc))
+            services.cancel_notice(stale, Actor.command_line(), dt.datetime.now(dt.UTC))
         with pytest.raises(services.NoticeLocked):
-            services.update_notice(stale, {"ttl": 60}, Actor.command_line(), dt.datetime.now(dt.timezone.utc))
+            services.update_notice(stale, {"ttl": 60}, Actor.command_line(), dt.datetime.now(dt.UTC))
         assert services.get_notice(notice_id).state.value == "published"

@@ -5,7 +5,10 @@ import re
 
 import pytest
 
+from shinjuku_pwa.core.extensions import db
 from shinjuku_pwa.core.i18n import LOCALE_CODES, LOCALES
+from shinjuku_pwa.pages import queries
+from shinjuku_pwa.pages.models import PageFeedback
 
 SAMPLE_PAGE = "moving-in"
 
@@ -29,7 +32,6 @@ def test_home_answers_in_every_locale_with_the_right_html_lang(client, lang):
 
 @pytest.mark.parametrize("lang", LOCALE_CODES)
 def test_every_topic_lists_its_pages_in_every_locale(client, content_app, lang):
-    from shinjuku_pwa.pages import queries
 
     with content_app.app_context():
         counts = queries.count_pages_by_category()
@@ -42,7 +44,6 @@ def test_every_topic_lists_its_pages_in_every_locale(client, content_app, lang):
 
 @pytest.mark.parametrize("lang", LOCALE_CODES)
 def test_every_page_opens_in_every_locale_and_never_404s_for_a_missing_translation(client, content_app, lang):
-    from shinjuku_pwa.pages import queries
 
     with content_app.app_context():
         items, total = queries.list_pages("ja", per_page=1000)
@@ -69,7 +70,6 @@ def test_reading_a_page_remembers_the_language_for_next_time(content_app):
 
 
 def test_a_page_missing_in_the_readers_language_is_served_in_easy_japanese_with_a_notice(client, content_app):
-    from shinjuku_pwa.pages import queries
 
     with content_app.app_context():
         items, _ = queries.list_pages("ne", per_page=1000)
@@ -92,7 +92,6 @@ def test_language_switcher_and_hreflang_stay_on_the_same_page(client):
 
 
 def test_a_page_shows_its_section_contact_source_and_review_date(client, content_app):
-    from shinjuku_pwa.pages import queries
 
     with content_app.app_context():
         shown = queries.get_page(SAMPLE_PAGE, "en")
@@ -105,7 +104,6 @@ def test_a_page_shows_its_section_contact_source_and_review_date(client, content
 
 
 def test_a_phone_number_is_a_tap_to_call_link(client, content_app):
-    from shinjuku_pwa.pages import queries
 
     with content_app.app_context():
         items, _ = queries.list_pages("ja", per_page=1000)
@@ -117,7 +115,6 @@ def test_a_phone_number_is_a_tap_to_call_link(client, content_app):
 
 
 def test_machine_translations_say_so_in_the_readers_language(client, content_app):
-    from shinjuku_pwa.pages import queries
 
     with content_app.app_context():
         items, _ = queries.list_pages("vi", per_page=1000)
@@ -138,8 +135,6 @@ def test_unknown_pages_get_a_404_page_in_the_readers_language(client):
 def test_feedback_is_stored_without_personal_data_and_thanks_the_reader(content_app):
     from sqlalchemy import select
 
-    from shinjuku_pwa.core.extensions import db
-    from shinjuku_pwa.pages.models import PageFeedback
 
     client = content_app.test_client()
     token = _csrf_token(client.get(f"/en/pages/{SAMPLE_PAGE}").get_data(as_text=True))
@@ -157,8 +152,6 @@ def test_feedback_is_stored_without_personal_data_and_thanks_the_reader(content_
 def test_bad_feedback_gets_a_422_page_and_stores_nothing(content_app):
     from sqlalchemy import func, select
 
-    from shinjuku_pwa.core.extensions import db
-    from shinjuku_pwa.pages.models import PageFeedback
 
     client = content_app.test_client()
     token = _csrf_token(client.get(f"/en/pages/{SAMPLE_PAGE}").get_data(as_text=True))

@@ -7,7 +7,7 @@ import pytest
 from marshmallow import ValidationError
 
 from shinjuku_pwa.procedures.rules import NOT_SURE
-from shinjuku_pwa.procedures.schemas import JSON, QUERY, answers_schema, encode_answer, visible_questions
+from shinjuku_pwa.procedures.schemas import JSON, QUERY, answers_schema, encode_answer, question_to_ask, visible_questions
 from tests.procedures.factory import choices, event, question
 
 EVENT = event(
@@ -97,7 +97,6 @@ def test_answers_encode_back_to_their_wire_form(qid, value, encoding, wire):
 
 
 def test_the_next_question_is_the_first_unanswered_one_or_the_one_being_changed():
-    from shinjuku_pwa.procedures.schemas import question_to_ask
     answers = {"move_date": dt.date(2026, 4, 1), "has_children": False}
     assert question_to_ask(EVENT, answers, set(), set(answers)).id == "plan"
     assert question_to_ask(EVENT, answers, set(), set(answers), editing="move_date").id == "move_date"

@@ -4,7 +4,15 @@ from __future__ import annotations
 import datetime as dt
 
 from shinjuku_pwa.procedures.checklist import (
-    APPLIES, CLAIM_LATE, DEADLINE_PASSED, DUE_TODAY, LEAD_TIME, MAY_APPLY, NOT_OPEN_YET, build_checklist, plan_visits,
+    APPLIES,
+    CLAIM_LATE,
+    DEADLINE_PASSED,
+    DUE_TODAY,
+    LEAD_TIME,
+    MAY_APPLY,
+    NOT_OPEN_YET,
+    build_checklist,
+    plan_visits,
 )
 from shinjuku_pwa.procedures.rules import NOT_SURE
 from tests.procedures.factory import counter, event, facts, question

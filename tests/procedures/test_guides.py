@@ -1,6 +1,10 @@
 """Digital-skills guides are linked from the procedures they help with."""
 from __future__ import annotations
 
+from shinjuku_pwa.core.extensions import db
+from shinjuku_pwa.pages.models import Page
+from shinjuku_pwa.procedures.models import Procedure
+
 
 def test_a_procedure_page_links_the_guides_that_help_with_it(client):
     html = client.get("/en/procedures/child-allowance").get_data(as_text=True)
@@ -12,9 +16,6 @@ def test_a_procedure_page_links_the_guides_that_help_with_it(client):
 def test_every_guide_is_linked_from_a_procedure_or_a_page(content_app):
     from sqlalchemy import select
 
-    from shinjuku_pwa.core.extensions import db
-    from shinjuku_pwa.pages.models import Page
-    from shinjuku_pwa.procedures.models import Procedure
 
     with content_app.app_context():
         from_procedures = {g for p in db.session.scalars(select(Procedure)) for g in p.facts.get("guides", [])}

@@ -9,6 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from icalendar import Calendar
 
+from shinjuku_pwa.composition.content_import import import_content
 from shinjuku_pwa.procedures.services import today_in_tokyo
 
 EVENT_URL = "/en/life-events/moving-in"
@@ -177,7 +178,6 @@ def test_today_is_the_date_in_tokyo():
 
 
 def test_an_optional_question_left_blank_is_not_asked_again(make_app, tmp_path):
-    from shinjuku_pwa.composition.content_import import import_content
     from tests.procedures.factory import event_dict, make_procedures_content, question, write_yaml
 
     root = make_procedures_content(tmp_path / "content")

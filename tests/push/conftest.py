@@ -5,16 +5,17 @@ import datetime as dt
 
 import pytest
 
+from shinjuku_pwa.composition.publishing import run_pass
 from shinjuku_pwa.core.extensions import db
 from shinjuku_pwa.notices.models import Notice, NoticeState, Urgency
 from shinjuku_pwa.push.models import PushSubscription
 from shinjuku_pwa.push.sender import PushSender
-from shinjuku_pwa.composition.publishing import make_signer, run_pass
+from shinjuku_pwa.push.vapid import signer_for
 from tests.push.browser_keys import BrowserKeys
 from tests.push.fake_push_service import FakePushService
 
 # 10:00 in Tokyo: outside quiet hours.
-DAYTIME = dt.datetime(2026, 11, 26, 1, 0, tzinfo=dt.timezone.utc)
+DAYTIME = dt.datetime(2026, 11, 26, 1, 0, tzinfo=dt.UTC)
 
 
 @pytest.fixture
@@ -57,6 +58,6 @@ def one_pass(app, now=DAYTIME, **kwargs):
     """Run one worker pass at a fixed time."""
     with app.app_context():
         async def go():
-            async with PushSender(make_signer(app), concurrency=20, timeout_seconds=3) as sender:
+            async with PushSender(signer_for(app), concurrency=20, timeout_seconds=3) as sender:
                 return await run_pass(sender, clock=lambda: now, **kwargs)
         return asyncio.run(go())

@@ -66,7 +66,7 @@ class FakePushService:
         await site.start()
         self.port = site._server.sockets[0].getsockname()[1]
 
-    def start_in_thread(self) -> "FakePushService":
+    def start_in_thread(self) -> FakePushService:
         ready = threading.Event()
 
         def run() -> None:

@@ -7,9 +7,10 @@ import json
 
 from sqlalchemy import select
 
+from shinjuku_pwa.composition.publishing import publish_due
 from shinjuku_pwa.core.extensions import db
 from shinjuku_pwa.notices.models import Notice, NoticeState
-from shinjuku_pwa.push.dispatcher import claim_batch, delivery_counts
+from shinjuku_pwa.push.dispatcher import claim_batch, delivery_counts, enqueue_deliveries
 from shinjuku_pwa.push.models import Delivery, DeliveryState, PushSubscription
 from tests.push.conftest import DAYTIME, add_notice, add_subscription, one_pass
 from tests.push.fake_push_service import FakePushService
@@ -100,7 +101,7 @@ def test_throttling_and_server_errors_are_retried_with_backoff_honouring_retry_a
     one_pass(push_app)
     busy = _delivery(push_app, notice_id, busy_id)
     assert busy.state is DeliveryState.RETRYING and busy.last_status == 429
-    assert busy.next_attempt_at.replace(tzinfo=dt.timezone.utc) >= DAYTIME + dt.timedelta(seconds=600)
+    assert busy.next_attempt_at.replace(tzinfo=dt.UTC) >= DAYTIME + dt.timedelta(seconds=600)
     # Not yet due: nothing is sent again.
     one_pass(push_app, now=DAYTIME + dt.timedelta(seconds=4))
     assert len(push_service.received_at("busy")) == 1
@@ -139,7 +140,6 @@ def test_a_worker_that_dies_leaves_deliveries_another_reclaims_after_the_lease(p
     add_subscription(push_app, push_service.endpoint("lease"))
     notice_id = add_notice(push_app)
     with push_app.app_context():
-        from shinjuku_pwa.notices.services import publish_due
 
         publish_due(DAYTIME)
         claimed = claim_batch(DAYTIME, 10)  # this worker is then "killed": it never records an outcome
@@ -153,16 +153,16 @@ def test_a_worker_that_dies_leaves_deliveries_another_reclaims_after_the_lease(p
 
 def test_quiet_hours_hold_normal_notices_until_morning_but_not_disasters(push_app, push_service):
     add_subscription(push_app, push_service.endpoint("night"), topics=("disaster", "events"))
-    night = dt.datetime(2026, 11, 26, 14, 0, tzinfo=dt.timezone.utc)  # 23:00 in Tokyo
+    night = dt.datetime(2026, 11, 26, 14, 0, tzinfo=dt.UTC)  # 23:00 in Tokyo
     event_id = add_notice(push_app, publish_at=night, topics=("events",), urgency="normal")
     quake_id = add_notice(push_app, publish_at=night, topics=("disaster",), urgency="high")
     one_pass(push_app, now=night)
     received = push_service.received_at("night")
     assert len(received) == 1 and received[0].headers["Topic"] == f"notice-{quake_id}"
     assert _delivery(push_app, event_id).state is DeliveryState.QUEUED
-    one_pass(push_app, now=dt.datetime(2026, 11, 26, 21, 59, tzinfo=dt.timezone.utc))  # 06:59
+    one_pass(push_app, now=dt.datetime(2026, 11, 26, 21, 59, tzinfo=dt.UTC))  # 06:59
     assert len(push_service.received_at("night")) == 1
-    one_pass(push_app, now=dt.datetime(2026, 11, 26, 22, 0, tzinfo=dt.timezone.utc))  # 07:00
+    one_pass(push_app, now=dt.datetime(2026, 11, 26, 22, 0, tzinfo=dt.UTC))  # 07:00
     assert _delivery(push_app, event_id).state is DeliveryState.SENT
 
 
@@ -181,8 +181,6 @@ def test_publishing_twice_never_queues_twice(push_app, push_service):
     add_subscription(push_app, push_service.endpoint("once"))
     notice_id = add_notice(push_app)
     with push_app.app_context():
-        from shinjuku_pwa.notices.services import publish_due
-        from shinjuku_pwa.push.dispatcher import enqueue_deliveries
 
         assert publish_due(DAYTIME) == [notice_id]
         assert publish_due(DAYTIME) == []

@@ -7,10 +7,11 @@ import random
 from hypothesis import given
 from hypothesis import strategies as st
 
+from shinjuku_pwa.core.i18n import pick_text
 from shinjuku_pwa.push import schedule
-from shinjuku_pwa.push.payload import MAX_PAYLOAD_BYTES, build_payload, cut_at_word_boundary, pick_text
+from shinjuku_pwa.push.payload import MAX_PAYLOAD_BYTES, build_payload, cut_at_word_boundary
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 def tokyo(hour, minute=0, day=26):

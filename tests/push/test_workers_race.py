@@ -9,9 +9,9 @@ from collections import Counter
 
 from sqlalchemy import func, select
 
+from shinjuku_pwa.composition.publishing import publish_due
 from shinjuku_pwa.core.config import PROJECT_ROOT
 from shinjuku_pwa.core.extensions import db
-from shinjuku_pwa.notices.services import publish_due
 from shinjuku_pwa.push.models import Delivery, DeliveryState, PushSubscription
 from tests.push.browser_keys import BrowserKeys
 from tests.push.conftest import add_notice
@@ -28,7 +28,7 @@ def test_two_workers_racing_send_each_delivery_exactly_once(push_app, push_servi
             for i in range(SUBSCRIBERS)
         ])
         db.session.commit()
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     add_notice(push_app, urgency="high", publish_at=now)
     with push_app.app_context():
         publish_due(now)
@@ -64,7 +64,7 @@ def test_the_worker_command_runs_several_processes_and_stops_cleanly(push_app, p
             for i in range(40)
         ])
         db.session.commit()
-    add_notice(push_app, urgency="high", publish_at=dt.datetime.now(dt.timezone.utc))
+    add_notice(push_app, urgency="high", publish_at=dt.datetime.now(dt.UTC))
     with push_app.app_context():
         url = push_app.config["SQLALCHEMY_DATABASE_URI"]
         options = push_app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}).get("connect_args", {}).get("options")

@@ -4,7 +4,10 @@ from __future__ import annotations
 import pytest
 
 from shinjuku_pwa.reader_settings.preferences import (
-    ReaderSettings, cookie_value, safe_return_path, settings_from_cookie,
+    ReaderSettings,
+    cookie_value,
+    safe_return_path,
+    settings_from_cookie,
 )
 
 

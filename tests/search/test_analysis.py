@@ -6,7 +6,14 @@ import pickle
 import pytest
 
 from shinjuku_pwa.search.analysis import (
-    GramTokenizer, WordTokenizer, clean_text, completion_keys, fold_kana, gram_terms, sectioned, word_pairs,
+    GramTokenizer,
+    WordTokenizer,
+    clean_text,
+    completion_keys,
+    fold_kana,
+    gram_terms,
+    sectioned,
+    word_pairs,
     word_terms,
 )
 from shinjuku_pwa.search.index import make_schema

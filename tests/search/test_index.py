@@ -8,7 +8,12 @@ from pathlib import Path
 
 from shinjuku_pwa.search.curation import Curation
 from shinjuku_pwa.search.index import (
-    BUILD_PREFIX, POINTER_FILE, DeadlineCollector, build_index, index_exists, live_index,
+    BUILD_PREFIX,
+    POINTER_FILE,
+    DeadlineCollector,
+    build_index,
+    index_exists,
+    live_index,
 )
 from shinjuku_pwa.search.query import build_query, understand
 from shinjuku_pwa.search.sources import SearchDocument

@@ -5,7 +5,12 @@ from whoosh.query import And, Or, Term
 
 from shinjuku_pwa.search.curation import SynonymRule, index_synonyms
 from shinjuku_pwa.search.query import (
-    MAX_GRAMS, MAX_WORDS, build_query, restrict, suggestion_text, understand,
+    MAX_GRAMS,
+    MAX_WORDS,
+    build_query,
+    restrict,
+    suggestion_text,
+    understand,
 )
 from shinjuku_pwa.search.spelling import SpellingCorrector
 

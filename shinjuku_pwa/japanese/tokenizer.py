@@ -1,0 +1,38 @@
+"""SudachiPy, shared: one dictionary per process, one tokenizer per thread (they are not
+thread-safe), split mode A (the shortest words: 粗大ごみ stays 粗大 + ごみ, never 粗大塵).
+
+Search, furigana and the easy-Japanese checks all read Japanese through here.
+"""
+from __future__ import annotations
+
+import threading
+
+from sudachipy import Dictionary, SplitMode
+from sudachipy import Tokenizer as SudachiTokenizer
+
+# Sudachi's input limit is about 49 KB; callers cut long text into pieces of this many characters.
+MAX_CHARS = 4000
+
+_dictionary_lock = threading.Lock()
+_dictionary: Dictionary | None = None
+_local = threading.local()
+
+_KATAKANA_TO_HIRAGANA = {code: code - 0x60 for code in range(0x30A1, 0x30F7)}
+_KATAKANA_TO_HIRAGANA.update({0x30FD: 0x309D, 0x30FE: 0x309E})
+
+
+def japanese_tokenizer() -> SudachiTokenizer:
+    """This thread's Sudachi tokenizer (split mode A), sharing the process's dictionary."""
+    tokenizer = getattr(_local, "tokenizer", None)
+    if tokenizer is None:
+        global _dictionary
+        with _dictionary_lock:
+            if _dictionary is None:
+                _dictionary = Dictionary(dict="core")
+        tokenizer = _local.tokenizer = _dictionary.tokenizer(mode=SplitMode.A)
+    return tokenizer
+
+
+def fold_kana(text: str) -> str:
+    """Katakana to hiragana, one character for one (so offsets stay valid): ゴミ → ごみ."""
+    return text.translate(_KATAKANA_TO_HIRAGANA)
