@@ -199,8 +199,9 @@ def word_terms(text: str) -> tuple[Term, ...]:
         elif run.script == "word":
             pos += 1
             word = run.text.lower()
-            if word not in ENGLISH_STOPWORDS:
-                terms.append(Term(latin_term(word), pos, run.start, run.start + len(run.text), word))
+            term = latin_term(word)
+            if word not in ENGLISH_STOPWORDS and term:  # a lone combining accent leaves nothing
+                terms.append(Term(term, pos, run.start, run.start + len(run.text), word))
         else:
             pos += 1
             folded = run.text.lower()

@@ -21,6 +21,7 @@ from array import array
 from collections import OrderedDict
 from math import log
 from operator import itemgetter
+from typing import Any
 
 from whoosh.query import And, Or, Query, Term
 from whoosh.reading import TermNotFound
@@ -32,6 +33,37 @@ POSTINGS_CACHE_LIMIT = 2_000_000
 
 Postings = tuple[array, array]  # document numbers, and weights or score contributions
 _EMPTY: Postings = (array("i"), array("f"))
+
+
+# whoosh-ng's block matcher, read a block at a time through these private members: pinned in
+# pyproject.toml, and tests/search/test_whoosh_internals.py fails if an upgrade changes them.
+BLOCK_MATCHER_MEMBERS = ("_read_ids", "_read_weights", "_next_block", "_ids", "_weights")
+
+
+def reads_blocks(matcher: object) -> bool:
+    return all(hasattr(matcher, member) for member in BLOCK_MATCHER_MEMBERS)
+
+
+def block_postings(matcher: Any) -> Postings:
+    """A term's document numbers and weights, a whole block at a time (whoosh-ng internals)."""
+    ids, weights = array("i"), array("f")
+    while matcher.is_active():
+        matcher._read_ids()
+        matcher._read_weights()
+        ids.extend(matcher._ids)
+        weights.extend(matcher._weights)
+        matcher._next_block()
+    return ids, weights
+
+
+def public_postings(matcher: Any) -> Postings:
+    """The same through Whoosh's public matcher API, one posting at a time (slower)."""
+    ids, weights = array("i"), array("f")
+    while matcher.is_active():
+        ids.append(matcher.id())
+        weights.append(matcher.weight())
+        matcher.next()
+    return ids, weights
 
 
 class UnsupportedQuery(Exception):
@@ -119,21 +151,7 @@ class PostingsScorer:
             matcher = self.reader.postings(fieldname, text)
         except TermNotFound:
             return _EMPTY
-        ids, weights = array("i"), array("f")
-        if hasattr(matcher, "_read_ids") and hasattr(matcher, "_next_block"):
-            # whoosh-ng's block matcher: take a block's ids and weights at once.
-            while matcher.is_active():
-                matcher._read_ids()
-                matcher._read_weights()
-                ids.extend(matcher._ids)
-                weights.extend(matcher._weights)
-                matcher._next_block()
-        else:
-            while matcher.is_active():
-                ids.append(matcher.id())
-                weights.append(matcher.weight())
-                matcher.next()
-        return ids, weights
+        return block_postings(matcher) if reads_blocks(matcher) else public_postings(matcher)
 
     # --- scoring ----------------------------------------------------------------------------
 
