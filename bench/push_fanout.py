@@ -96,8 +96,9 @@ def main() -> None:
             for i in range(args.subscriptions)
         ])
         now = dt.datetime.now(dt.UTC)
-        db.session.add(Notice(title={"ja": "避難指示", "en": "Evacuation order"}, body={"ja": "直ちに避難してください。", "en": "Evacuate now."},
-                              topics=["disaster"], publish_at=now, urgency=Urgency.HIGH, ttl=3600, state=NoticeState.SCHEDULED))
+        db.session.add(Notice(title={"ja": "避難指示", "en": "Evacuation order"},
+                              body={"ja": "直ちに避難してください。", "en": "Evacuate now."}, topics=["disaster"],
+                              publish_at=now, urgency=Urgency.HIGH, ttl=3600, state=NoticeState.SCHEDULED))
         db.session.commit()
 
         vapid_key = app_vapid(app)

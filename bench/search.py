@@ -87,7 +87,8 @@ def generated_documents(real: list[SearchDocument], count: int, rng: random.Rand
         title = " ".join(doc.title.split("（")[0].split("(")[0] for doc in sources)
         body = "\n".join(rng.sample(sentences[locale], k=min(rng.randint(5, 10), len(sentences[locale]))))
         tags = tuple(tag for doc in sources for tag in doc.tags[:2])
-        generated.append(SearchDocument("generated", f"doc-{number}", locale, title, sources[1].summary if len(sources) > 1 else sources[0].summary,
+        summary = sources[1].summary if len(sources) > 1 else sources[0].summary
+        generated.append(SearchDocument("generated", f"doc-{number}", locale, title, summary,
                                         body, sources[0].category, f"/{{lang}}/generated/{number}", tags))
     return generated
 
@@ -180,7 +181,7 @@ def whoosh_cold_search(text: str, lang: str):
 
 def report(name: str, timings: tuple[list[float], list[float]]) -> dict[str, dict[str, float]]:
     cuts = {}
-    for label, samples in zip(("wall", "cpu"), timings):
+    for label, samples in zip(("wall", "cpu"), timings, strict=True):
         cut = cuts[label] = percentiles(samples)
         print(f"  {name:<40} {label:<4}  p50 {cut['p50']:6.2f} ms   p95 {cut['p95']:6.2f} ms   p99 {cut['p99']:6.2f} ms")
     return cuts
@@ -220,7 +221,7 @@ def main() -> None:
         whoosh = report("Whoosh: analysis + query + ranking", time_each(whoosh_core_search, queries))
         report("Whoosh: the same, postings cache cold", time_each(whoosh_cold_search, queries))
         fts = report("FTS5: analysis + MATCH + bm25", time_each(fts_searcher(fts_path), queries))
-        report("Whoosh: whole service.search", time_each(lambda q, l: service.search(q, l, count_miss=False), queries))
+        report("Whoosh: whole service.search", time_each(lambda q, lang: service.search(q, lang, count_miss=False), queries))
         for label in ("wall", "cpu"):
             ratios = ", ".join(f"{cut} {whoosh[label][cut] / fts[label][cut]:.1f}x" for cut in ("p50", "p95", "p99"))
             print(f"Ratio Whoosh / FTS5 ({label}): {ratios}")

@@ -58,7 +58,7 @@ def urls_for(rule) -> list[str]:
     urls = []
     for values in itertools.islice(itertools.product(*choices), 16):
         path = rule.rule
-        for name, value in zip(names, values):
+        for name, value in zip(names, values, strict=True):
             path = re.sub(r"<(?:[^:<>]+:)?" + name + r">", value, path)
         urls.append(path)
     return urls

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -73,9 +74,6 @@ def test_easy_japanese_pages_show_the_easy_strings(content_app):
 
 
 def test_easy_japanese_dates_are_spelled_in_kana_and_others_follow_their_locale(content_app):
-    import datetime as dt
-
-
     day = dt.date(2026, 4, 1)
     expected = {"ja-easy": "2026ねん 4がつ 1にち", "ja": "2026年4月1日", "en": "April 1, 2026"}
     for lang, text in expected.items():

@@ -30,7 +30,7 @@ def import_command(path: Path | None) -> None:
     except ContentInvalid as exc:
         for error in exc.errors:
             click.echo(str(error), err=True)
-        raise click.exceptions.Exit(1)
+        raise click.exceptions.Exit(1) from exc
     click.echo(
         f"Imported {root}: {len(report.added)} added, {len(report.updated)} updated, "
         f"{len(report.unpublished)} unpublished, {report.unchanged} unchanged."

@@ -140,7 +140,8 @@ def _load_procedure_files(root: Path, bundle: ProceduresBundle, errors: list[Con
         if locale != "ja":
             misplaced = [key for key in PROCEDURE_LEVEL_KEYS if key in data]
             for key in misplaced:
-                errors.append(ContentError(rel, lines.get(key, 2), f"'{key}' is the same in every language: write it in ja.md only"))
+                errors.append(ContentError(rel, lines.get(key, 2),
+                                           f"'{key}' is the same in every language: write it in ja.md only"))
             if misplaced:
                 continue
         schema = ProcedureFrontMatterSchema() if locale == "ja" else ProcedureTextSchema()
@@ -181,11 +182,12 @@ def _check_references(root: Path, bundle: ProceduresBundle, departments: set[str
             if lead["document"] >= count:
                 errors.append(ContentError(original.path, meta["_lines"].get("lead_times", 1),
                                            f"lead_times: there is no document {lead['document']} (count from 0)"))
-        for locale, file in files.items():
+        for file in files.values():
             if len(file.meta["documents"]) != count:
                 errors.append(ContentError(file.path, file.meta["_lines"].get("documents", 1),
-                                           f"documents: {len(file.meta['documents'])} listed, ja.md lists {count} (keep them in the same order)"))
-    for counter_id, counter in bundle.counters.items():
+                                           f"documents: {len(file.meta['documents'])} listed, ja.md lists {count} "
+                                           "(keep them in the same order)"))
+    for counter in bundle.counters.values():
         for procedure_id in counter["handles"]:
             if procedure_id not in bundle.procedures:
                 errors.append(ContentError(counter["_path"], counter["_lines"].get("handles", 1),

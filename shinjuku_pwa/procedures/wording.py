@@ -36,8 +36,11 @@ def warning_message(warning: dict, title: str, document: str | None = None) -> s
     if warning["code"] == DUE_TODAY:
         return _("Today (%(date)s) is the last day for %(title)s.", title=title, date=day)
     if warning["code"] == LEAD_TIME:
-        return _("%(document)s usually takes about %(days)s days to get, longer than the time left before %(date)s (%(title)s). Ask for it now.",
-                 document=document or "", days=warning.get("takes_days"), date=day, title=title)
+        return _(
+            "%(document)s usually takes about %(days)s days to get, longer than the time left before "
+            "%(date)s (%(title)s). Ask for it now.",
+            document=document or "", days=warning.get("takes_days"), date=day, title=title,
+        )
     if warning["code"] == NOT_OPEN_YET:
         return _("%(title)s cannot be done before %(date)s.", title=title, date=day)
     return title

@@ -98,7 +98,7 @@ class PushSender:
             bodies = encrypt_many(chunk)
         else:
             bodies = await asyncio.get_running_loop().run_in_executor(self.encrypt_pool, encrypt_many, chunk)
-        return list(await asyncio.gather(*(self._send_one(job, body, gate) for job, body in zip(chunk, bodies))))
+        return list(await asyncio.gather(*(self._send_one(job, body, gate) for job, body in zip(chunk, bodies, strict=True))))
 
     async def send(self, jobs: list[PushJob]) -> list[PushOutcome]:
         gate = asyncio.Semaphore(self.concurrency)

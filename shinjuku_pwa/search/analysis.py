@@ -31,6 +31,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 
 from whoosh.analysis import Token as WhooshToken
 from whoosh.analysis import Tokenizer
@@ -215,7 +216,7 @@ def word_pairs(words: list[str] | tuple[str, ...]) -> list[str]:
     Pairs are indexed as terms instead of using Whoosh positions, which is faster and
     avoids a whoosh-ng 5.4.0 bug (a position gap of 46 is misread as a legacy pickle).
     """
-    return [f"{a} {b}" for a, b in zip(words, words[1:])]
+    return [f"{a} {b}" for a, b in pairwise(words)]
 
 
 def _units(run: Run) -> list[str]:
@@ -262,7 +263,7 @@ class _SectionedTokenizer(Tokenizer):
                  start_pos=0, start_char=0, mode="", **kwargs):
         token = WhooshToken(positions, chars, removestops=removestops, mode=mode, **kwargs)
         pos = start_pos
-        for weight, section in zip(self.section_weights, value.split(SECTION_BREAK)):
+        for weight, section in zip(self.section_weights, value.split(SECTION_BREAK), strict=False):
             for text in self.terms(clean_text(section)):
                 token.text = text
                 token.boost = weight

@@ -19,7 +19,7 @@ def _rebuild(content_dir: Path | None = None) -> None:
         for error in exc.errors:
             click.echo(error, err=True)
         click.echo("The search index was not rebuilt; the previous one stays live.", err=True)
-        raise click.exceptions.Exit(1)
+        raise click.exceptions.Exit(1) from exc
     click.echo(
         f"Search index: {report.documents} documents ({report.items} items) in {report.seconds:.1f} s "
         f"-> {report.directory}"
@@ -58,6 +58,6 @@ def refresh_index_after_import(content_dir: Path, changed: bool) -> None:
         for error in exc.errors:
             click.echo(error, err=True)
         click.echo("Content was imported, but search synonyms or best bets need fixing.", err=True)
-        raise click.exceptions.Exit(1)
+        raise click.exceptions.Exit(1) from exc
     if changed or service.index_is_stale(content_dir):
         _rebuild(content_dir)

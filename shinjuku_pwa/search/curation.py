@@ -139,7 +139,7 @@ def _read_list(path: Path, label: str, errors: list[str]) -> list[tuple[int, obj
         errors.append(f"{label}:1: expected a list of entries")
         return []
     lines = _item_lines(text) or [1] * len(data)
-    return list(zip(lines, data))
+    return list(zip(lines, data, strict=False))  # line numbers only label errors: never fail over them
 
 
 def _messages(error: ValidationError) -> str:

@@ -144,7 +144,7 @@ class PostingsScorer:
             return array("d", bytes(8 * len(ids)))  # an ID field (category, type) only filters
         norms = self._length_norms(fieldname)
         factor = (log(self.doc_count / (len(ids) + 1)) + 1) * (K1 + 1)
-        return array("d", (factor * weight / (weight + norms[doc]) for doc, weight in zip(ids, weights)))
+        return array("d", (factor * weight / (weight + norms[doc]) for doc, weight in zip(ids, weights, strict=True)))
 
     def _read_postings(self, fieldname: str, text: str) -> Postings:
         try:
@@ -160,8 +160,8 @@ class PostingsScorer:
             raise TimeUp
         ids, contributions = self.postings(query.fieldname, query.text)
         if query.boost == 1.0:
-            return dict(zip(ids, contributions))
-        return dict(zip(ids, map(query.boost.__mul__, contributions)))
+            return dict(zip(ids, contributions, strict=True))
+        return dict(zip(ids, map(query.boost.__mul__, contributions), strict=True))
 
     def evaluate(self, query: Query, deadline: float) -> dict[int, float]:
         """{docnum: score} for every matching document."""

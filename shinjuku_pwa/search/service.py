@@ -260,7 +260,7 @@ def suggest(query: str, lang: str, limit: int = SUGGESTION_LIMIT) -> list[Comple
         return []
     catalog = ensure_index().catalog
     best: dict[tuple[str, str], tuple[tuple, ItemInfo]] = {}
-    for key, docnum in catalog.completion_candidates(prefix):
+    for _key, docnum in catalog.completion_candidates(prefix):
         info = catalog.items[docnum]
         starts_title = fold_for_match(clean_text(info.title)).startswith(prefix)
         rank = (-locale_weight(info.locale, lang), not starts_title, len(info.title), info.title)

@@ -6,6 +6,8 @@ import re
 import time
 import types
 
+import limits.storage.memory
+import limits.strategies
 import pytest
 
 from shinjuku_pwa.staff import services
@@ -79,9 +81,6 @@ class FakeClock:
 
 @pytest.fixture
 def limiter_clock(monkeypatch):
-    import limits.storage.memory
-    import limits.strategies
-
     clock = FakeClock()
     fake_time = types.SimpleNamespace(time=clock.time)
     monkeypatch.setattr(limits.storage.memory, "time", fake_time)

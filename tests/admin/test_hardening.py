@@ -9,12 +9,13 @@ import types
 
 import itsdangerous.timed
 import pytest
+from sqlalchemy import select
 
 from shinjuku_pwa.composition.content_import import import_content
 from shinjuku_pwa.core.config import from_environment
 from shinjuku_pwa.core.extensions import db
 from shinjuku_pwa.staff.models import AuditLog
-from tests.admin.conftest import FAST_HASHING, bearer, create_staff, create_token, csrf_token_in, signed_in_client
+from tests.admin.conftest import FAST_HASHING, bearer, create_staff, create_token, csrf_token_in, sign_in, signed_in_client
 from tests.content_factory import make_content
 
 ONE_MEGABYTE = 1024 * 1024
@@ -125,10 +126,6 @@ def test_a_page_with_a_form_still_answers_304_to_its_etag_seconds_later(page_app
 
 
 def test_behind_a_trusted_proxy_the_client_ip_and_https_come_from_its_headers(make_app):
-    from sqlalchemy import select
-
-    from tests.admin.conftest import sign_in
-
     app = make_app(**FAST_HASHING, TRUSTED_PROXIES=1)
     create_staff(app, "editor@city.example.jp", "editor")
     forwarded = {"X-Forwarded-For": "198.51.100.7", "X-Forwarded-Proto": "https"}

@@ -50,7 +50,7 @@ def test_the_pages_newcomers_need_most_are_in_all_nine_languages():
 
 def test_every_page_rests_on_an_official_source_and_machine_translations_are_marked():
     bundle = load_content(BUNDLED_CONTENT)
-    for slug, files in bundle.pages.items():
+    for files in bundle.pages.values():
         for locale, page in files.items():
             host = urlparse(page.meta["source"]).hostname or ""
             assert host.endswith(OFFICIAL_HOSTS), f"{page.path}: source {page.meta['source']}"

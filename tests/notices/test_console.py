@@ -9,6 +9,9 @@ import re
 import shutil
 
 import pytest
+from babel.messages.extract import extract_from_file
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
 from sqlalchemy import select
 
 from shinjuku_pwa.composition.publishing import publish_due
@@ -416,8 +419,6 @@ SHOWN_FROM_ELSEWHERE = {str(label._args[0]) for label in TOPIC_LABELS.values()} 
 
 def _console_msgids() -> set[str]:
     """Every UI string of the notices console (Babel's extractors, as `make translations` runs them)."""
-    from babel.messages.extract import extract_from_file
-
     files = [(PROJECT_ROOT / "shinjuku_pwa/admin/notice_console.py", "python")]
     files += [(path, "jinja2") for path in sorted((PROJECT_ROOT / "templates/admin/notices").glob("*.html"))]
     msgids = set()
@@ -432,8 +433,6 @@ def _console_msgids() -> set[str]:
 
 
 def _japanese_catalog() -> dict[str, str]:
-    from babel.messages.pofile import read_po
-
     with (PROJECT_ROOT / "translations/ja/LC_MESSAGES/messages.po").open("rb") as handle:
         known = {m.id if isinstance(m.id, str) else m.id[0]: m.string for m in read_po(handle)
                  if m.id and (m.string if isinstance(m.string, str) else any(m.string))}
@@ -455,9 +454,6 @@ def test_every_console_string_has_a_japanese_translation():
 def test_the_console_reads_in_japanese_with_these_translations(make_app, tmp_path):
     """Staff see Japanese by default: with the catalog plus the console's JSON translations compiled,
     as a merge into messages.po would give, the pages, messages and errors are Japanese."""
-    from babel.messages.mofile import write_mo
-    from babel.messages.pofile import read_po
-
     with (PROJECT_ROOT / "translations/ja/LC_MESSAGES/messages.po").open("rb") as handle:
         catalog = read_po(handle, locale="ja")
     for extra in CONSOLE_TRANSLATIONS:

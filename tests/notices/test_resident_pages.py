@@ -1,6 +1,7 @@
 """Residents see published notices from publish_at until expires_at, in their language or with a note."""
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 
 from shinjuku_pwa.composition.publishing import publish_due, run_pass
@@ -65,9 +66,6 @@ def test_a_notice_that_will_expire_carries_its_end_for_the_offline_app(content_a
 
 
 def test_a_published_notice_is_found_by_search_and_leaves_it_when_it_expires(content_app):
-    import asyncio
-
-
     notice_id = add_notice(content_app, publish_at=NOW - dt.timedelta(minutes=1), push=False,
                            title={"ja": "臨時の粗大ごみ受付窓口", "en": "Extra oversized garbage desk"},
                            expires_at=NOW + dt.timedelta(hours=1))

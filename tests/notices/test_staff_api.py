@@ -13,7 +13,7 @@ from shinjuku_pwa.staff.audit import Actor
 from shinjuku_pwa.staff.models import AuditLog
 from tests.admin.conftest import FAST_HASHING, bearer, create_staff, create_token
 from tests.clock import next_year
-from tests.push.conftest import add_subscription
+from tests.push.conftest import add_notice, add_subscription
 
 URL = "/api/v1/admin/notices"
 YEAR = next_year()
@@ -131,8 +131,6 @@ def test_unknown_notices_are_404_json(staff):
 def test_an_edit_racing_the_worker_never_changes_a_notice_that_went_out(staff):
     """The staff member loaded the notice while it was scheduled; the worker publishes it first."""
     app, _, _ = staff
-    from tests.push.conftest import add_notice
-
     notice_id = add_notice(app, publish_at=dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1))
     with app.app_context():
         stale = services.get_notice(notice_id)  # seen as scheduled

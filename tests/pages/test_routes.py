@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from sqlalchemy import func, select
 
 from shinjuku_pwa.core.extensions import db
 from shinjuku_pwa.core.i18n import LOCALE_CODES, LOCALES
@@ -133,9 +134,6 @@ def test_unknown_pages_get_a_404_page_in_the_readers_language(client):
 
 
 def test_feedback_is_stored_without_personal_data_and_thanks_the_reader(content_app):
-    from sqlalchemy import select
-
-
     client = content_app.test_client()
     token = _csrf_token(client.get(f"/en/pages/{SAMPLE_PAGE}").get_data(as_text=True))
     response = client.post(f"/en/pages/{SAMPLE_PAGE}/feedback", data={"helpful": "yes", "csrf_token": token})
@@ -150,9 +148,6 @@ def test_feedback_is_stored_without_personal_data_and_thanks_the_reader(content_
 
 
 def test_bad_feedback_gets_a_422_page_and_stores_nothing(content_app):
-    from sqlalchemy import func, select
-
-
     client = content_app.test_client()
     token = _csrf_token(client.get(f"/en/pages/{SAMPLE_PAGE}").get_data(as_text=True))
     with content_app.app_context():

@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from sqlalchemy import inspect
 
 from shinjuku_pwa.core.extensions import db
 from shinjuku_pwa.procedures.services import today_in_tokyo
@@ -114,8 +115,6 @@ def test_a_malformed_request_body_is_a_422(client, body):
 
 
 def test_nothing_about_the_person_is_stored(guide_app):
-    from sqlalchemy import inspect
-
     with guide_app.app_context():
         tables = set(inspect(db.engine).get_table_names())
     assert not {t for t in tables if "answer" in t or "checklist" in t}

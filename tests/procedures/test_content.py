@@ -1,6 +1,8 @@
 """content/counters, content/procedures and content/life-events: validation at import, and the rows written."""
 from __future__ import annotations
 
+from urllib.parse import urlparse
+
 import pytest
 from sqlalchemy import select
 
@@ -154,7 +156,6 @@ def test_every_shipped_procedure_is_in_all_nine_languages_with_machine_translati
 
 
 def test_every_shipped_procedure_and_counter_rests_on_an_official_source():
-    from urllib.parse import urlparse
     sources = [f.meta["source"] for files in bundle().procedures.values() for f in files.values()]
     sources += [c["source"] for c in bundle().counters.values()]
     assert [s for s in sources if not (urlparse(s).hostname or "").endswith(OFFICIAL_HOSTS)] == []

@@ -1,6 +1,8 @@
 """Digital-skills guides are linked from the procedures they help with."""
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from shinjuku_pwa.core.extensions import db
 from shinjuku_pwa.pages.models import Page
 from shinjuku_pwa.procedures.models import Procedure
@@ -14,9 +16,6 @@ def test_a_procedure_page_links_the_guides_that_help_with_it(client):
 
 
 def test_every_guide_is_linked_from_a_procedure_or_a_page(content_app):
-    from sqlalchemy import select
-
-
     with content_app.app_context():
         from_procedures = {g for p in db.session.scalars(select(Procedure)) for g in p.facts.get("guides", [])}
         from_pages = {r for p in db.session.scalars(select(Page).where(Page.published)) for r in p.related}

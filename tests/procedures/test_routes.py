@@ -11,6 +11,7 @@ from icalendar import Calendar
 
 from shinjuku_pwa.composition.content_import import import_content
 from shinjuku_pwa.procedures.services import today_in_tokyo
+from tests.procedures.factory import event_dict, make_procedures_content, question, write_yaml
 
 EVENT_URL = "/en/life-events/moving-in"
 ALL_NO = "move_date=2026-04-01&from_abroad=no&foreign_national=no&has_my_number_card=no&employer_health_insurance=yes" \
@@ -178,8 +179,6 @@ def test_today_is_the_date_in_tokyo():
 
 
 def test_an_optional_question_left_blank_is_not_asked_again(make_app, tmp_path):
-    from tests.procedures.factory import event_dict, make_procedures_content, question, write_yaml
-
     root = make_procedures_content(tmp_path / "content")
     write_yaml(root / "life-events" / "moving-in.yaml", event_dict(
         [question("move_date", "date"), question("has_children", optional=True), question("from_abroad")],

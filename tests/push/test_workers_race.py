@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import signal
 import subprocess
 import sys
+import time
 from collections import Counter
 
 from sqlalchemy import func, select
@@ -53,9 +55,6 @@ def test_two_workers_racing_send_each_delivery_exactly_once(push_app, push_servi
 
 
 def test_the_worker_command_runs_several_processes_and_stops_cleanly(push_app, push_service):
-    import signal
-    import time
-
     keys = BrowserKeys()
     with push_app.app_context():
         db.session.add_all([

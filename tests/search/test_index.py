@@ -1,12 +1,12 @@
 """The index on disk: complete builds swapped in atomically, writers one at a time, readers never failing."""
 from __future__ import annotations
 
-import pytest
-
 import multiprocessing
 import threading
 import time
 from pathlib import Path
+
+import pytest
 
 from shinjuku_pwa.search.curation import Curation
 from shinjuku_pwa.search.index import (

@@ -48,7 +48,7 @@ def test_a_word_is_asked_for_in_the_title_too():
 
 def test_two_words_also_ask_for_the_pair_of_them():
     query = build_query(understand("粗大ごみ"))
-    assert Term("pairs", "粗大 ごみ") in [Term(l.fieldname, l.text) for l in leaf_queries(query)]
+    assert Term("pairs", "粗大 ごみ") in [Term(leaf.fieldname, leaf.text) for leaf in leaf_queries(query)]
 
 
 def test_bigrams_can_be_left_out_for_a_cheaper_first_try():
