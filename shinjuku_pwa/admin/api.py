@@ -6,11 +6,13 @@ Notices (issue 7) add their endpoints to their own blueprint under the same pref
 """
 from __future__ import annotations
 
+from typing import Any
+
 from flask import g
 from flask_smorest import Blueprint
 
 from ..staff.audit import AuditFilter, list_audit_entries
-from ..staff.identity import current_staff
+from ..staff.identity import signed_in_staff
 from ..staff.models import AuditLog
 from ..staff.permissions import ROLE_ACTIONS, Action, require_action
 from .schemas import AuditPageSchema, AuditQueryArgs, MeSchema
@@ -26,7 +28,7 @@ def document_security(api) -> None:
     api.spec.components.security_scheme("staffToken", BEARER_SCHEME)
 
 
-def _audit_entry(entry: AuditLog) -> dict:
+def _audit_entry(entry: AuditLog) -> dict[str, Any]:
     return {
         "id": entry.id, "at": entry.at, "actor": entry.actor, "actor_id": entry.actor_id,
         "action": entry.action, "object_type": entry.object_type, "object_id": entry.object_id,
@@ -39,9 +41,9 @@ def _audit_entry(entry: AuditLog) -> dict:
 @blp.doc(security=STAFF_ONLY)
 @blp.response(200, MeSchema)
 @blp.alt_response(401, description="Missing, unknown or revoked token")
-def me():
+def me() -> dict[str, Any]:
     """The staff member this token acts for, their role and what it allows."""
-    staff = current_staff()
+    staff = signed_in_staff()
     token = g.api_token
     return {
         "id": staff.id,
@@ -60,7 +62,7 @@ def me():
 @blp.response(200, AuditPageSchema)
 @blp.alt_response(401, description="Missing, unknown or revoked token")
 @blp.alt_response(403, description="Only administrators read the audit log")
-def audit_entries(page, per_page, **filters):
+def audit_entries(page: int, per_page: int, **filters: Any) -> dict[str, Any]:
     """The audit log, newest first, filtered like the console's audit page."""
     entries, total = list_audit_entries(AuditFilter(**filters), page=page, per_page=per_page)
     return {"items": [_audit_entry(e) for e in entries], "total": total, "page": page, "per_page": per_page}

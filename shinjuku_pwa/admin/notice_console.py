@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -25,6 +26,7 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from marshmallow import ValidationError, validate
 from werkzeug.datastructures import MultiDict
+from werkzeug.wrappers import Response as BaseResponse
 
 from ..core.clock import TOKYO, utcnow
 from ..core.extensions import db
@@ -38,7 +40,7 @@ from ..push import schedule
 from ..push.dispatcher import delivery_counts
 from ..push.payload import build_payload
 from ..push.subscriptions import count_subscribers
-from ..staff.identity import current_actor, current_staff
+from ..staff.identity import current_actor, signed_in_staff
 from ..staff.permissions import Action, NotAllowed, require_action, role_allows
 from .routes import choose_staff_language, staff_context, staff_datetime
 
@@ -213,7 +215,7 @@ def changes_from(notice: Notice, args: dict, values: dict) -> dict:
     return changes
 
 
-def _form_page(notice: Notice | None, values: dict, errors: dict | None = None):
+def _form_page(notice: Notice | None, values: dict, errors: dict | None = None) -> str:
     return render_template(
         "admin/notices/form.html", notice=notice, values=values, errors=errors or {}, labels=field_labels(),
         title=_staff_title(notice) if notice else None, other_locales=OTHER_LOCALES,
@@ -227,7 +229,7 @@ def _form_page(notice: Notice | None, values: dict, errors: dict | None = None):
 
 
 @contextmanager
-def reader_language(code: str):
+def reader_language(code: str) -> Iterator[None]:
     """Render as a resident reading `code` sees it (UI strings, dates, lang), then back to staff."""
     staff_language = g.lang
     g.lang = code
@@ -290,14 +292,14 @@ def _may(check) -> bool:
     return True
 
 
-def _answer_locked(notice: Notice):
+def _answer_locked(notice: Notice) -> BaseResponse:
     flash(_("This notice has already gone out or was cancelled, so it can no longer be changed."), "error")
     return redirect(url_for(".notice_detail", notice_id=notice.id), 303)
 
 
 @bp.route("")
 @require_action(Action.READ_NOTICES)
-def notice_list():
+def notice_list() -> str:
     """Upcoming (scheduled) notices first, then drafts, then what went out, then cancelled ones."""
     groups: dict[NoticeState, list[Notice]] = {state: [] for state in NoticeState}
     for notice in services.all_notices():
@@ -322,7 +324,7 @@ def notice_list():
 
 @bp.route("/new", methods=["GET", "POST"])
 @require_action(Action.DRAFT_NOTICES)
-def notice_new():
+def notice_new() -> str | tuple[str, int] | BaseResponse:
     """Write a notice. It is saved as a draft; a publisher schedules it from its page."""
     if request.method == "GET":
         return _form_page(None, values_for_new())
@@ -332,7 +334,7 @@ def notice_new():
         args = NoticeCreateArgs().load({**args_from_values(values, now), "state": NoticeState.DRAFT.value})
     except ValidationError as error:
         return _form_page(None, values, form_errors(error)), 422
-    services.ensure_may_set(current_staff().role, args["state"])
+    services.ensure_may_set(signed_in_staff().role, args["state"])
     notice = services.create_notice(args, current_actor(), now)
     flash(_("Draft saved. Check the previews below."), "success")
     return redirect(url_for(".notice_detail", notice_id=notice.id), 303)
@@ -340,11 +342,11 @@ def notice_new():
 
 @bp.route("/<int:notice_id>")
 @require_action(Action.READ_NOTICES)
-def notice_detail(notice_id: int):
+def notice_detail(notice_id: int) -> str:
     """One notice: its facts, deliveries, who it reaches, and previews in every language."""
     notice = services.get_notice(notice_id)
     now = utcnow()
-    role = current_staff().role
+    role = signed_in_staff().role
     editable = notice.state in services.EDITABLE
     went_out = notice.state in (NoticeState.PUBLISHED, NoticeState.EXPIRED)
     return render_template(
@@ -365,10 +367,10 @@ def notice_detail(notice_id: int):
 
 @bp.route("/<int:notice_id>/edit", methods=["GET", "POST"])
 @require_action(Action.DRAFT_NOTICES)
-def notice_edit(notice_id: int):
+def notice_edit(notice_id: int) -> str | tuple[str, int] | BaseResponse:
     """Change a draft, or (publishers) a scheduled notice until it goes out."""
     notice = services.get_notice(notice_id)
-    services.ensure_may_set(current_staff().role, None, notice)
+    services.ensure_may_set(signed_in_staff().role, None, notice)
     if notice.state not in services.EDITABLE:
         return _answer_locked(notice)
     if request.method == "GET":
@@ -390,10 +392,10 @@ def notice_edit(notice_id: int):
 
 @bp.route("/<int:notice_id>/schedule", methods=["POST"])
 @require_action(Action.SCHEDULE_NOTICES)
-def notice_schedule(notice_id: int):
+def notice_schedule(notice_id: int) -> BaseResponse:
     """Schedule a draft: it is published at its time (now if that has passed) and pushed."""
     notice = services.get_notice(notice_id)
-    services.ensure_may_set(current_staff().role, NoticeState.SCHEDULED.value, notice)
+    services.ensure_may_set(signed_in_staff().role, NoticeState.SCHEDULED.value, notice)
     now = utcnow()
     if notice.state is NoticeState.SCHEDULED:
         flash(_("This notice is already scheduled."), "success")
@@ -414,7 +416,7 @@ def notice_schedule(notice_id: int):
 
 @bp.route("/<int:notice_id>/cancel", methods=["POST"])
 @require_action(Action.CANCEL_NOTICES)
-def notice_cancel(notice_id: int):
+def notice_cancel(notice_id: int) -> BaseResponse:
     """Cancel a draft or scheduled notice: it is never published nor sent."""
     notice = services.get_notice(notice_id)
     if notice.state not in services.EDITABLE:

@@ -1,6 +1,9 @@
 """Staff API for notices under /api/v1/admin/notices (bearer tokens; editors draft, publishers schedule)."""
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 from flask_smorest import Blueprint
 
 from ..core.clock import TOKYO, utcnow
@@ -9,7 +12,7 @@ from ..notices.models import Notice, NoticeState
 from ..notices.schemas import NoticeCreateArgs, NoticeSchema, NoticeUpdateArgs
 from ..push.dispatcher import delivery_counts
 from ..push.subscriptions import count_subscribers
-from ..staff.identity import current_actor, current_staff
+from ..staff.identity import current_actor, signed_in_staff
 from ..staff.permissions import Action, require_action
 from .api import STAFF_ONLY
 
@@ -17,9 +20,9 @@ blp = Blueprint("notices-api", __name__, url_prefix="/api/v1/admin/notices", des
 
 
 
-def notice_view(notice: Notice, with_counts: bool = True) -> dict:
+def notice_view(notice: Notice, with_counts: bool = True) -> dict[str, Any]:
     """A notice as staff see it: times in Tokyo, deliveries so far, subscribers it reaches."""
-    def tokyo(value):
+    def tokyo(value: dt.datetime | None) -> dt.datetime | None:
         return value.astimezone(TOKYO) if value else None
 
     return {
@@ -34,7 +37,7 @@ def notice_view(notice: Notice, with_counts: bool = True) -> dict:
 
 def ensure_may_set(state: str | None, notice: Notice | None = None) -> None:
     """The rule lives in services (the console uses it too); here with the caller's role."""
-    services.ensure_may_set(current_staff().role, state, notice)
+    services.ensure_may_set(signed_in_staff().role, state, notice)
 
 
 @blp.route("", methods=["POST"])
@@ -43,7 +46,7 @@ def ensure_may_set(state: str | None, notice: Notice | None = None) -> None:
 @blp.arguments(NoticeCreateArgs)
 @blp.response(201, NoticeSchema)
 @blp.alt_response(403, description="Only publishers may schedule")
-def create(data):
+def create(data: dict[str, Any]) -> dict[str, Any]:
     """Create a notice: `state` draft, or scheduled (default; publishers only). `publish_at` absent = now."""
     data.setdefault("state", NoticeState.SCHEDULED.value)
     ensure_may_set(data["state"])
@@ -54,7 +57,7 @@ def create(data):
 @require_action(Action.READ_NOTICES)
 @blp.doc(security=STAFF_ONLY)
 @blp.response(200, NoticeSchema(many=True))
-def list_all():
+def list_all() -> list[dict[str, Any]]:
     """Every notice, newest first (delivery counts are on each notice's own endpoint)."""
     return [notice_view(n, with_counts=False) for n in services.all_notices()]
 
@@ -63,7 +66,7 @@ def list_all():
 @require_action(Action.READ_NOTICES)
 @blp.doc(security=STAFF_ONLY)
 @blp.response(200, NoticeSchema)
-def get(notice_id: int):
+def get(notice_id: int) -> dict[str, Any]:
     """One notice with `deliveries: {queued, sent, retrying, failed, gone}`."""
     return notice_view(services.get_notice(notice_id))
 
@@ -74,7 +77,7 @@ def get(notice_id: int):
 @blp.arguments(NoticeUpdateArgs)
 @blp.response(200, NoticeSchema)
 @blp.alt_response(409, description="Already published, expired or cancelled")
-def update(changes, notice_id: int):
+def update(changes: dict[str, Any], notice_id: int) -> dict[str, Any]:
     """Edit while draft or scheduled (e.g. `{"state": "scheduled"}` to schedule a draft)."""
     notice = services.get_notice(notice_id)
     ensure_may_set(changes.get("state"), notice)
@@ -86,6 +89,6 @@ def update(changes, notice_id: int):
 @blp.doc(security=STAFF_ONLY)
 @blp.response(200, NoticeSchema)
 @blp.alt_response(409, description="Already published, expired or cancelled")
-def cancel(notice_id: int):
+def cancel(notice_id: int) -> dict[str, Any]:
     """Cancel a draft or scheduled notice before it goes out."""
     return notice_view(services.cancel_notice(services.get_notice(notice_id), current_actor(), utcnow()))

@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import math
 import time
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
+    Response,
     current_app,
     flash,
     g,
@@ -29,7 +31,9 @@ from flask import (
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_limiter import RequestLimit
 from marshmallow import ValidationError
+from werkzeug.wrappers import Response as BaseResponse
 
 from ..composition import dashboard
 from ..core.clock import TOKYO, utcnow
@@ -37,8 +41,8 @@ from ..core.errors import error_response
 from ..core.security import limiter
 from ..staff import audit, auth, services
 from ..staff.audit import AuditFilter
-from ..staff.identity import current_actor, current_session_id, current_staff, end_session, start_session
-from ..staff.models import StaffRole
+from ..staff.identity import current_actor, current_session_id, current_staff, end_session, signed_in_staff, start_session
+from ..staff.models import StaffRole, StaffUser
 from ..staff.permissions import Action, NotSignedIn, require_action, role_allows
 from .schemas import (
     AuditFilterArgs,
@@ -84,7 +88,7 @@ def choose_staff_language() -> None:
 
 
 @bp.context_processor
-def staff_context():
+def staff_context() -> dict[str, Any]:
     staff = g.get("staff")
     return {
         "staff": staff,
@@ -106,7 +110,7 @@ def staff_iso(value) -> str:
 
 
 @bp.app_errorhandler(NotSignedIn)
-def answer_not_signed_in(exc: NotSignedIn):
+def answer_not_signed_in(exc: NotSignedIn) -> BaseResponse:
     """API: 401 JSON with a Bearer challenge. Pages: the sign-in page, then back here."""
     if request.path.startswith("/api/"):
         response = error_response(401)
@@ -137,7 +141,7 @@ def _form_errors(error: ValidationError) -> dict[str, str]:
 # Signing in and out
 
 
-def _sign_in_failed(response) -> bool:
+def _sign_in_failed(response: Response) -> bool:
     return g.get("staff_sign_in_failed", False)
 
 
@@ -147,7 +151,7 @@ def _account_key() -> str:
     return f"staff-sign-in:{email}" if email else ""
 
 
-def _locked_out(limit):
+def _locked_out(limit: RequestLimit) -> Response:
     choose_staff_language()
     minutes = max(1, round((limit.reset_at - time.time()) / 60))
     return make_response(render_template("admin/locked_out.html", minutes=minutes), 429)
@@ -165,7 +169,7 @@ def _per_account_limit() -> str:
 @limiter.limit(_per_ip_limit, methods=["POST"], deduct_when=_sign_in_failed, on_breach=_locked_out)
 @limiter.limit(_per_account_limit, key_func=_account_key, methods=["POST"], deduct_when=_sign_in_failed,
                on_breach=_locked_out)
-def login():
+def login() -> str | tuple[str, int] | BaseResponse:
     """Sign in with e-mail and password; only failed attempts count towards the lock-out."""
     if request.method == "GET":
         if current_staff() is not None:
@@ -187,7 +191,7 @@ def login():
 
 
 @bp.route("/logout", methods=["POST"])
-def logout():
+def logout() -> BaseResponse:
     """Sign out: the session row is deleted, so the cookie is worthless even if copied."""
     session_id = current_session_id()
     if current_staff() is not None and session_id:
@@ -198,7 +202,7 @@ def logout():
 
 @bp.route("/password", methods=["GET", "POST"])
 @require_action(Action.USE_OWN_ACCOUNT)
-def password():
+def password() -> str | tuple[str, int] | BaseResponse:
     """Change one's own password (the current one is required)."""
     if request.method == "GET":
         return render_template("admin/password.html")
@@ -209,7 +213,7 @@ def password():
     if args["new_password"] != args["new_password_again"]:
         return render_template("admin/password.html", errors={"new_password_again": _("The two new passwords differ.")}), 422
     try:
-        services.change_password(current_staff(), args["current_password"], args["new_password"], current_actor(),
+        services.change_password(signed_in_staff(), args["current_password"], args["new_password"], current_actor(),
                                  utcnow(), keep_session_id=current_session_id())
     except services.PasswordRejected as rejected:
         problems = [PASSWORD_PROBLEMS[p] for p in rejected.problems]
@@ -219,7 +223,7 @@ def password():
 
 
 @bp.route("/language/<code>")
-def language(code: str):
+def language(code: str) -> BaseResponse:
     """Switch the console between Japanese and English, and go back to the same page."""
     response = redirect(_safe_next(request.args.get("next")) or url_for(".dashboard"))
     if code in STAFF_LOCALES:
@@ -233,7 +237,7 @@ def language(code: str):
 
 @bp.route("/", endpoint="dashboard")
 @require_action(Action.VIEW_DASHBOARD)
-def dashboard_page():
+def dashboard_page() -> str:
     """Announcements, pages due for review, translation coverage, feedback, search misses."""
     now = utcnow()
     return render_template(
@@ -251,7 +255,7 @@ def dashboard_page():
 
 @bp.route("/staff", methods=["GET", "POST"])
 @require_action(Action.MANAGE_STAFF)
-def staff_list():
+def staff_list() -> str | tuple[str, int] | BaseResponse:
     """All accounts, and a form for a new one."""
     if request.method == "GET":
         return render_template("admin/staff_list.html", accounts=services.list_staff(), roles=list(StaffRole))
@@ -274,19 +278,19 @@ def staff_list():
 
 @bp.route("/staff/<int:staff_id>")
 @require_action(Action.MANAGE_STAFF)
-def staff_detail(staff_id: int):
+def staff_detail(staff_id: int) -> str:
     """One account: role, enable or disable, API tokens."""
     return render_template("admin/staff_detail.html", account=services.get_staff_by_id(staff_id), roles=list(StaffRole))
 
 
-def _answer_last_admin(account):
+def _answer_last_admin(account: StaffUser) -> BaseResponse:
     flash(_("The console needs at least one active administrator."), "error")
     return redirect(url_for(".staff_detail", staff_id=account.id), 303)
 
 
 @bp.route("/staff/<int:staff_id>/role", methods=["POST"])
 @require_action(Action.MANAGE_STAFF)
-def staff_role(staff_id: int):
+def staff_role(staff_id: int) -> BaseResponse:
     """Give an account another role."""
     account = services.get_staff_by_id(staff_id)
     try:
@@ -303,7 +307,7 @@ def staff_role(staff_id: int):
 
 @bp.route("/staff/<int:staff_id>/disable", methods=["POST"])
 @require_action(Action.MANAGE_STAFF)
-def staff_disable(staff_id: int):
+def staff_disable(staff_id: int) -> BaseResponse:
     """Disable an account: its sessions end and its tokens are revoked at once."""
     account = services.get_staff_by_id(staff_id)
     try:
@@ -316,7 +320,7 @@ def staff_disable(staff_id: int):
 
 @bp.route("/staff/<int:staff_id>/enable", methods=["POST"])
 @require_action(Action.MANAGE_STAFF)
-def staff_enable(staff_id: int):
+def staff_enable(staff_id: int) -> BaseResponse:
     """Enable a disabled account again (its old tokens stay revoked)."""
     account = services.get_staff_by_id(staff_id)
     services.enable_staff(account, current_actor(), utcnow())
@@ -326,7 +330,7 @@ def staff_enable(staff_id: int):
 
 @bp.route("/staff/<int:staff_id>/tokens", methods=["POST"])
 @require_action(Action.MANAGE_STAFF)
-def token_create(staff_id: int):
+def token_create(staff_id: int) -> str | tuple[str, int]:
     """A new API token for this account, shown on this page once and never again."""
     account = services.get_staff_by_id(staff_id)
     try:
@@ -341,7 +345,7 @@ def token_create(staff_id: int):
 
 @bp.route("/tokens/<int:token_id>/revoke", methods=["POST"])
 @require_action(Action.MANAGE_STAFF)
-def token_revoke(token_id: int):
+def token_revoke(token_id: int) -> BaseResponse:
     """Revoke an API token: the next request with it gets 401."""
     token = services.get_token_by_id(token_id)
     services.revoke_token(token, current_actor(), utcnow())
@@ -354,7 +358,7 @@ def token_revoke(token_id: int):
 
 @bp.route("/audit")
 @require_action(Action.VIEW_AUDIT)
-def audit_log():
+def audit_log() -> str | tuple[str, int]:
     """Every staff action, newest first, filtered by who, what, which object and when."""
     try:
         args = AuditFilterArgs().load({k: v for k, v in request.args.items() if v != ""})

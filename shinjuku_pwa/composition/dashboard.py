@@ -15,6 +15,7 @@ from ..notices.services import upcoming_and_recent
 from ..pages.models import Page, PageFeedback, PageTranslation
 from ..pages.queries import get_pages_by_slugs
 from ..push.dispatcher import delivery_counts
+from ..search.models import SearchMiss
 from ..search.service import top_misses
 from .coverage import LocaleCoverage, coverage
 
@@ -114,6 +115,6 @@ def feedback_by_page(locale: str, limit: int = 50) -> list[FeedbackSummary]:
     return [FeedbackSummary(slug, titles.get(slug, slug), int(yes or 0), int(no or 0)) for slug, yes, no in rows]
 
 
-def search_misses(limit: int = 20):
+def search_misses(limit: int = 20) -> list[SearchMiss]:
     """Searches that found nothing, most frequent first (query, locale, count)."""
     return top_misses(limit=limit)

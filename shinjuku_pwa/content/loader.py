@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 from marshmallow import ValidationError
@@ -56,7 +58,7 @@ class ContentBundle:
     pages: dict[str, dict[str, PageFile]] = field(default_factory=dict)  # slug -> locale -> file
 
 
-def plain_values(value):
+def plain_values(value: Any) -> Any:
     """YAML turns 2026-11-26 into a date; the schemas read ISO strings."""
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
@@ -78,7 +80,7 @@ def _key_lines(text: str, first_line: int) -> dict[str, int]:
     return {key.value: key.start_mark.line + first_line for key, _ in node.value if hasattr(key, "value")}
 
 
-def parse_yaml(text: str, path: str, first_line: int, errors: list[ContentError]):
+def parse_yaml(text: str, path: str, first_line: int, errors: list[ContentError]) -> tuple[Any, dict[str, int]]:
     try:
         return yaml.safe_load(text), _key_lines(text, first_line)
     except yaml.YAMLError as exc:
@@ -89,7 +91,7 @@ def parse_yaml(text: str, path: str, first_line: int, errors: list[ContentError]
         return None, {}
 
 
-def schema_errors(exc: ValidationError, path: str, lines: dict[str, int], default_line: int):
+def schema_errors(exc: ValidationError, path: str, lines: dict[str, int], default_line: int) -> Iterator[ContentError]:
     messages = exc.messages if isinstance(exc.messages, dict) else {"_schema": exc.messages}
     for key, problems in messages.items():
         line = lines.get(key, default_line)
@@ -103,7 +105,7 @@ def schema_errors(exc: ValidationError, path: str, lines: dict[str, int], defaul
             yield ContentError(path, line, f"{label}: {text}")
 
 
-def _flatten(problems) -> str:
+def _flatten(problems: object) -> str:
     if isinstance(problems, dict):
         return "; ".join(f"{k}: {_flatten(v)}" for k, v in problems.items())
     if isinstance(problems, list):
@@ -208,7 +210,7 @@ class LocaleDocument:
     body_line: int
 
 
-def read_locale_documents(root: Path, folder: str, noun: str, errors: list[ContentError]):
+def read_locale_documents(root: Path, folder: str, noun: str, errors: list[ContentError]) -> Iterator[LocaleDocument]:
     """Yield each well-formed `<folder>/<id>/<locale>.md`; report every malformed one in `errors`.
 
     Pages and procedures share this layout; what their front matter means is up to each loader.

@@ -58,7 +58,7 @@ class InputSchema(Schema):
     refuses_unstorable_text = True  # search turns this off: it cleans any text itself
 
     @pre_load
-    def refuse_unstorable_text(self, data, **kwargs):
+    def refuse_unstorable_text(self, data: object, **kwargs: object) -> object:
         if self.refuses_unstorable_text:
             bad = sorted({name or "_schema" for name, text in _strings(data) if _UNSTORABLE.search(text)})
             if bad:

@@ -10,7 +10,7 @@ import mimetypes
 import re
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, request, url_for
+from flask import Blueprint, Response, abort, current_app, request, url_for
 
 bp = Blueprint("assets", __name__)
 
@@ -45,7 +45,7 @@ def asset_hashes() -> dict[str, str]:
     return dict(_hashes())
 
 
-def _file_response(filename: str, etag: str):
+def _file_response(filename: str, etag: str) -> Response:
     # Static files are small: answer from bytes, so compression never holds a file open.
     data = (Path(current_app.config["STATIC_DIR"]) / filename).read_bytes()
     mimetype = mimetypes.guess_type(filename)[0] or "application/octet-stream"
@@ -57,7 +57,7 @@ def _file_response(filename: str, etag: str):
 
 
 @bp.route("/static/<path:filename>")
-def static_file(filename: str):
+def static_file(filename: str) -> Response:
     """Serve a static file; hashed names are immutable, plain names revalidate."""
     hashes = _hashes()
     match = _HASHED_NAME.match(Path(filename).name)

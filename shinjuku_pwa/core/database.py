@@ -7,9 +7,12 @@ SQLite: WAL so readers never wait for the worker, a busy timeout instead of inst
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import DateTime, event
+from flask import Flask
+from sqlalchemy import DateTime, Dialect, event
+from sqlalchemy.orm import Session
 from sqlalchemy.types import TypeDecorator
 
 from .extensions import db
@@ -37,7 +40,7 @@ def _configure_sqlite(engine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
-def init_app(app) -> None:
+def init_app(app: Flask) -> None:
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             _configure_sqlite(db.engine)
@@ -48,7 +51,7 @@ def is_sqlite() -> bool:
 
 
 @contextmanager
-def write_transaction():
+def write_transaction() -> Iterator[Session]:
     """A transaction that holds the write lock from its first statement (SQLite), committed at the end.
 
     On PostgreSQL row locks (FOR UPDATE SKIP LOCKED, UPDATE ... RETURNING) do this job, so it is a
@@ -66,13 +69,13 @@ def write_transaction():
         raise
 
 
-class UtcDateTime(TypeDecorator):
+class UtcDateTime(TypeDecorator[dt.datetime]):
     """A timestamp that is always timezone-aware UTC in Python, on SQLite (which stores no zone) too."""
 
     impl = DateTime(timezone=True)
     cache_ok = True
 
-    def process_bind_param(self, value, dialect):
+    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:
@@ -80,7 +83,7 @@ class UtcDateTime(TypeDecorator):
         value = value.astimezone(dt.UTC)
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
-    def process_result_value(self, value, dialect):
+    def process_result_value(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
         if value is None:
             return None
         return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)

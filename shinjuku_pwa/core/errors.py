@@ -1,7 +1,9 @@
 """Domain exceptions, and how every error becomes JSON under /api or an HTML page elsewhere."""
 from __future__ import annotations
 
-from flask import current_app, g, jsonify, make_response, render_template, request
+from typing import TypeAlias
+
+from flask import Flask, Response, current_app, g, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -18,7 +20,11 @@ class NotFound(DomainError):
     status = 404
 
 
-def _plain_messages(messages):
+# Validation messages as JSON-ready text, nested as marshmallow nests them.
+PlainMessages: TypeAlias = "str | list[PlainMessages] | dict[str, PlainMessages]"
+
+
+def _plain_messages(messages: object) -> PlainMessages:
     """Validation messages may be lazy (translated) strings: make them JSON-ready text."""
     if isinstance(messages, dict):
         return {str(key): _plain_messages(value) for key, value in messages.items()}
@@ -63,18 +69,18 @@ def _message_for(status: int) -> str:
     return messages.get(status, _("Something went wrong on our side. Please try again later."))
 
 
-def error_response(status: int, errors: dict | None = None):
+def error_response(status: int, errors: PlainMessages | None = None) -> Response:
     _ensure_locale()
     message = _message_for(status)
     if _wants_json():
-        body = {"code": status, "message": message}
+        body: dict[str, object] = {"code": status, "message": message}
         if errors:
             body["errors"] = errors
         return make_response(jsonify(body), status)
     return make_response(render_template("errors/error.html", status=status, message=message), status)
 
 
-def handle_http_exception(exc: HTTPException):
+def handle_http_exception(exc: HTTPException) -> Response | HTTPException:
     errors = None
     data = getattr(exc, "data", None)
     if isinstance(data, dict) and "messages" in data:
@@ -89,11 +95,11 @@ def handle_http_exception(exc: HTTPException):
     return response
 
 
-def handle_domain_error(exc: DomainError):
+def handle_domain_error(exc: DomainError) -> Response:
     return error_response(exc.status)
 
 
-def handle_unexpected(exc: Exception):
+def handle_unexpected(exc: Exception) -> Response | HTTPException:
     # Logged with its stack trace for us; the reader sees a plain page in their language.
     if isinstance(exc, HTTPException):
         return handle_http_exception(exc)
@@ -101,7 +107,7 @@ def handle_unexpected(exc: Exception):
     return error_response(InternalServerError.code)
 
 
-def init_app(app) -> None:
+def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(DomainError, handle_domain_error)
     app.register_error_handler(Exception, handle_unexpected)

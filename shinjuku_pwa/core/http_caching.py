@@ -1,10 +1,10 @@
 """Conditional GETs: every HTML and JSON answer carries an ETag, so a revisit can get 304."""
 from __future__ import annotations
 
-from flask import request
+from flask import Flask, Response, request
 
 
-def add_etag(response):
+def add_etag(response: Response) -> Response:
     # Only successful, whole, cacheable answers; streamed files already have their own validators.
     if (
         request.method in ("GET", "HEAD")
@@ -20,5 +20,5 @@ def add_etag(response):
     return response
 
 
-def init_app(app) -> None:
+def init_app(app: Flask) -> None:
     app.after_request(add_etag)

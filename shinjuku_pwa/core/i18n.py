@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from babel import support
-from flask import current_app, g, has_app_context, has_request_context, request
+from flask import Flask, current_app, g, has_app_context, has_request_context, request
 from flask_babel import Babel, Domain, format_date
 
 DEFAULT_LOCALE = "ja"
@@ -163,7 +163,7 @@ class CatalogDomain(Domain):
         super().__init__()
         self._catalogs: dict[tuple[str, str], support.NullTranslations] = {}
 
-    def get_translations(self):
+    def get_translations(self) -> support.NullTranslations:
         if not has_app_context():
             return support.NullTranslations()
         key = (current_app.config["TRANSLATIONS_DIR"], current_locale())
@@ -200,7 +200,7 @@ class LocaleBabel(Babel):
     _domain = CatalogDomain()
 
     @property
-    def domain_instance(self):
+    def domain_instance(self) -> CatalogDomain:
         return self._domain
 
 
@@ -211,7 +211,7 @@ def _babel_locale() -> str:
 babel = LocaleBabel()
 
 
-def init_app(app) -> None:
+def init_app(app: Flask) -> None:
     babel.init_app(
         app,
         default_locale=DEFAULT_LOCALE,

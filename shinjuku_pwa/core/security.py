@@ -2,12 +2,15 @@
 bodies refused first, CSRF on every form, rate limits, session cookies and trusted proxies."""
 from __future__ import annotations
 
-from flask import abort, current_app, g, has_request_context, render_template, request, session
+from typing import cast
+
+from flask import Flask, Response, abort, current_app, g, has_request_context, render_template, request, session
 from flask.sessions import SecureCookieSessionInterface
 from flask_babel import gettext as _
 from flask_limiter import Limiter, RateLimitExceeded
 from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFError, CSRFProtect, generate_csrf
+from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .errors import handle_http_exception, locale_of_request
@@ -43,7 +46,7 @@ def is_staff_path(path: str) -> bool:
     return any(path == prefix or path.startswith(prefix + "/") for prefix in STAFF_PATH_PREFIXES)
 
 
-def add_security_headers(response):
+def add_security_headers(response: Response) -> Response:
     headers = response.headers
     if is_staff_path(request.path):
         headers["X-Robots-Tag"] = "noindex, nofollow"
@@ -92,7 +95,7 @@ def session_csrf_token() -> str:
     return signed
 
 
-def answer_csrf_failure(exc: CSRFError):
+def answer_csrf_failure(exc: CSRFError) -> tuple[str, int]:
     """A missing or stale form token: tell the person what to do rather than "bad request"."""
     if not getattr(g, "lang", None):
         g.lang = locale_of_request()
@@ -100,21 +103,21 @@ def answer_csrf_failure(exc: CSRFError):
     return render_template("errors/error.html", status=400, message=message), 400
 
 
-def answer_rate_limited(exc: RateLimitExceeded):
+def answer_rate_limited(exc: RateLimitExceeded) -> Response | HTTPException:
     # A view may bring its own 429 page (staff sign-in lock-out); otherwise the app's own.
     if exc.response is not None:
-        return exc.response
+        return cast(Response, exc.response)  # a Flask response; werkzeug types it as its sans-IO base
     return handle_http_exception(exc)
 
 
 class HttpsAwareSessionInterface(SecureCookieSessionInterface):
     """Marks the session cookie Secure whenever the request came over https, whatever the config."""
 
-    def get_cookie_secure(self, app) -> bool:
+    def get_cookie_secure(self, app: Flask) -> bool:
         return bool(app.config["SESSION_COOKIE_SECURE"]) or (has_request_context() and request.is_secure)
 
 
-def init_app(app) -> None:
+def init_app(app: Flask) -> None:
     proxies = app.config.get("TRUSTED_PROXIES", 0)
     if proxies:
         # Client IP (audit log, per-IP limits) and https come from the proxies we run, no one else.

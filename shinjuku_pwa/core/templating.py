@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import g, request, url_for
+from flask import Flask, g, request, url_for
 from flask_babel import format_datetime
 
 from .assets import asset_url
@@ -33,7 +33,7 @@ def tel_href(phone: str) -> str:
     return "+81" + digits[1:] if digits.startswith("0") else digits
 
 
-def init_templating(app) -> None:
+def init_templating(app: Flask) -> None:
     app.jinja_env.globals.update(
         asset_url=asset_url,
         LOCALES=LOCALES,
@@ -53,6 +53,6 @@ def init_templating(app) -> None:
     app.jinja_env.lstrip_blocks = True
 
     @app.context_processor
-    def locale_context():
+    def locale_context() -> dict[str, str]:
         code = getattr(g, "lang", None) or current_locale()
         return {"lang": code, "dir": LOCALES[code].direction}

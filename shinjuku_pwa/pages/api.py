@@ -11,7 +11,7 @@ from .schemas import CategorySchema, LangArgs, PageListArgs, PageListSchema, Pag
 blp = Blueprint("pages-api", __name__, url_prefix="/api/v1", description="Topics and information pages")
 
 
-def _summary(item: queries.LocalizedPage) -> dict:
+def _summary(item: queries.LocalizedPage) -> dict[str, object]:
     return {
         "slug": item.page.slug,
         "lang": item.lang,
@@ -26,7 +26,7 @@ def _summary(item: queries.LocalizedPage) -> dict:
 @blp.route("/categories")
 @blp.arguments(LangArgs, location="query", as_kwargs=True)
 @blp.response(200, CategorySchema(many=True))
-def list_categories(lang):
+def list_categories(lang: str) -> list[dict[str, object]]:
     """Topics, with the number of published pages in each."""
     counts = queries.count_pages_by_category()
     return [
@@ -43,7 +43,7 @@ def list_categories(lang):
 @blp.route("/pages")
 @blp.arguments(PageListArgs, location="query", as_kwargs=True)
 @blp.response(200, PageListSchema)
-def list_pages(lang, category, page, per_page):
+def list_pages(lang: str, category: str | None, page: int, per_page: int) -> dict[str, object]:
     """Published pages, paginated, in the reader's language where it exists."""
     if category:
         queries.get_category(category)
@@ -55,7 +55,7 @@ def list_pages(lang, category, page, per_page):
 @blp.arguments(LangArgs, location="query", as_kwargs=True)
 @blp.response(200, PageSchema)
 @blp.alt_response(404, description="No published page with this slug")
-def get_page(slug, lang):
+def get_page(slug: str, lang: str) -> dict[str, object]:
     """One page; `fallback` is true when the reader's language is missing and ja-easy or ja is served."""
     item = queries.get_page(slug, lang)
     department = item.page.department

@@ -85,7 +85,7 @@ def count_pages_by_category() -> dict[str, int]:
     return dict(rows.all())
 
 
-def list_pages(locale: str, category: str | None = None, page: int = 1, per_page: int = 20):
+def list_pages(locale: str, category: str | None = None, page: int = 1, per_page: int = 20) -> tuple[list[LocalizedPage], int]:
     """One page of published pages, ordered by title in the served language; returns (items, total)."""
     query = select(Page).where(Page.published)
     if category:

@@ -1,8 +1,9 @@
 """Resident-facing HTML: home, topic listings, pages, feedback."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, g, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, g, make_response, redirect, render_template, request, url_for
 from marshmallow import ValidationError
+from werkzeug.wrappers import Response as BaseResponse
 
 from ..core.clock import tokyo_today
 from ..core.i18n import LOCALES, request_locale_from_headers
@@ -14,7 +15,7 @@ bp = Blueprint("pages", __name__)
 
 
 @bp.route("/")
-def root():
+def root() -> BaseResponse:
     """Send the reader to their language: the cookie, else Accept-Language, else Japanese."""
     response = redirect(url_for("home.home", lang=request_locale_from_headers()), code=302)
     response.vary.add("Accept-Language")
@@ -23,7 +24,7 @@ def root():
 
 
 @bp.route("/<locale:lang>/topics/<category_id>")
-def category(lang: str, category_id: str):
+def category(lang: str, category_id: str) -> str:
     """All pages of one topic."""
     found = queries.get_category(category_id)
     items, _total = queries.list_pages(lang, category=found.id, per_page=1000)
@@ -31,7 +32,7 @@ def category(lang: str, category_id: str):
 
 
 @bp.route("/<locale:lang>/pages/<slug>")
-def page(lang: str, slug: str):
+def page(lang: str, slug: str) -> Response:
     """One information page, in the reader's language or the nearest one we have."""
     shown = queries.get_page(slug, lang)
     related = queries.get_pages_by_slugs(shown.page.related, lang)
@@ -41,7 +42,7 @@ def page(lang: str, slug: str):
 
 
 @bp.route("/<locale:lang>/pages/<slug>/feedback", methods=["POST"])
-def feedback(lang: str, slug: str):
+def feedback(lang: str, slug: str) -> BaseResponse:
     """Store a "was this helpful?" answer: page, language and day only."""
     try:
         answer = FeedbackArgs().load(request.form)
@@ -52,7 +53,7 @@ def feedback(lang: str, slug: str):
 
 
 @bp.after_app_request
-def remember_language(response):
+def remember_language(response: Response) -> Response:
     """Remember the language a reader last used, so / brings them back to it."""
     lang = getattr(g, "lang", None)
     localized_route = "lang" in (request.view_args or {})  # not the staff console's own language

@@ -1,6 +1,8 @@
 """JSON API for procedures and life events: catalogue, questionnaires, checklists."""
 from __future__ import annotations
 
+from typing import Any
+
 from flask import g, url_for
 from flask_smorest import Blueprint, abort
 from marshmallow import ValidationError
@@ -27,7 +29,7 @@ blp = Blueprint("procedures-api", __name__, url_prefix="/api/v1", description="P
 @blp.route("/procedures")
 @blp.arguments(LangArgs, location="query", as_kwargs=True)
 @blp.response(200, ProcedureSummarySchema(many=True))
-def list_procedures(lang):
+def list_procedures(lang: str) -> list[dict[str, Any]]:
     """Every procedure, in the reader's language where it exists (else easy Japanese, else Japanese)."""
     return [_procedure_summary(item) for item in queries.list_procedures(lang)]
 
@@ -36,7 +38,7 @@ def list_procedures(lang):
 @blp.arguments(LangArgs, location="query", as_kwargs=True)
 @blp.response(200, ProcedureSchema)
 @blp.alt_response(404, description="No published procedure with this id")
-def get_procedure(procedure_id, lang):
+def get_procedure(procedure_id: str, lang: str) -> dict[str, Any]:
     """One procedure: who, deadline, where, documents, fee, online option, source."""
     item = queries.get_procedure(procedure_id, lang)
     facts = item.procedure.facts
@@ -64,7 +66,7 @@ def get_procedure(procedure_id, lang):
 @blp.route("/life-events")
 @blp.arguments(LangArgs, location="query", as_kwargs=True)
 @blp.response(200, LifeEventSummarySchema(many=True))
-def list_life_events(lang):
+def list_life_events(lang: str) -> list[dict[str, Any]]:
     """The life events a checklist can be made for."""
     return [_event_summary(event, lang) for event in queries.list_life_events()]
 
@@ -73,7 +75,7 @@ def list_life_events(lang):
 @blp.arguments(LangArgs, location="query", as_kwargs=True)
 @blp.response(200, LifeEventOutSchema)
 @blp.alt_response(404, description="No such life event")
-def get_life_event(event_id, lang):
+def get_life_event(event_id: str, lang: str) -> dict[str, Any]:
     """An event's questions (type, label, allowed JSON values, show_if), enough to build the questionnaire."""
     event = queries.get_life_event(event_id)
     return {
@@ -89,7 +91,7 @@ def get_life_event(event_id, lang):
 @blp.response(200, ChecklistSchema)
 @blp.alt_response(404, description="No such life event")
 @blp.alt_response(422, description="A missing, unknown or ill-typed answer, named under errors.json.answers")
-def post_checklist(args, event_id):
+def post_checklist(args: dict[str, Any], event_id: str) -> dict[str, Any]:
     """The checklist for these answers: items, visits (fewest trips, earliest deadline first), warnings.
 
     Nothing about the person is stored: the answers are read, used and forgotten.

@@ -178,7 +178,7 @@ def _deadline_rule(rule: Rule, facts: ProcedureFacts, answers, guards) -> dl.Dea
     return min(undecided, key=lambda r: dl.resolve(r, answers) or _FAR_FUTURE)
 
 
-def _lead_time_traps(facts: ProcedureFacts, due: dt.date | None, anchor_day: Any, today: dt.date):
+def _lead_time_traps(facts: ProcedureFacts, due: dt.date | None, anchor_day: Any, today: dt.date) -> tuple[LeadTimeTrap, ...]:
     if due is None or not facts.lead_times:
         return ()
     # A document can rarely be asked for before the event itself, so count from whichever is later.
@@ -200,7 +200,8 @@ def _allowed_counters(rule: Rule, counters: Sequence[Counter], answers, guards) 
     return sorted(allowed, key=lambda c: c.position)
 
 
-def _merge(first: Item, second: Item, first_places, second_places):
+def _merge(first: Item, second: Item, first_places: Sequence[Counter],
+           second_places: Sequence[Counter]) -> tuple[Item, list[Counter]]:
     """Two rules name the same procedure: keep the surer status and the earlier deadline."""
     if first.status == APPLIES or second.status == APPLIES:
         status, decided_by = APPLIES, ()
@@ -212,7 +213,7 @@ def _merge(first: Item, second: Item, first_places, second_places):
     return merged, [c for c in first_places if c.id in second_ids]
 
 
-def plan_visits(items: Sequence[Item], places: Mapping[str, Sequence[Counter]]):
+def plan_visits(items: Sequence[Item], places: Mapping[str, Sequence[Counter]]) -> tuple[list[Visit], dict[str, str], list[str]]:
     """Group items into the fewest trips: the smallest set of counters that can do them all.
 
     Ties go to the plan whose counters come first (main office before branches). A counter
@@ -278,7 +279,7 @@ def _alternatives(trip: Sequence[Item], places, chosen_id: str) -> tuple[str, ..
     return tuple(common or ())
 
 
-def _item_order(item: Item):
+def _item_order(item: Item) -> tuple[dt.date, bool, int]:
     return (item.due or item.opens or _FAR_FUTURE, item.status != APPLIES, item.position)
 
 

@@ -8,6 +8,7 @@ after "pages", whose departments procedures refer to.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -77,7 +78,8 @@ def load_procedures(root: Path, loaded: dict[str, Any]) -> ProceduresBundle:
     return bundle
 
 
-def _read_yaml_files(folder: Path, root: Path, errors: list[ContentError]):
+def _read_yaml_files(folder: Path, root: Path,
+                     errors: list[ContentError]) -> Iterator[tuple[Path, str, str, dict[str, Any], dict[str, int]]]:
     for path in sorted(folder.glob("*")):
         if path.is_dir() or path.name.startswith("."):
             continue
@@ -156,7 +158,7 @@ def _load_procedure_files(root: Path, bundle: ProceduresBundle, errors: list[Con
         )
 
 
-def _check_guides(bundle: ProceduresBundle, page_slugs: set[str], errors) -> None:
+def _check_guides(bundle: ProceduresBundle, page_slugs: set[str], errors: list[ContentError]) -> None:
     for files in bundle.procedures.values():
         original = files.get("ja")
         for slug in original.meta.get("guides", []) if original else ():
@@ -165,7 +167,8 @@ def _check_guides(bundle: ProceduresBundle, page_slugs: set[str], errors) -> Non
                                            f"guide page '{slug}' does not exist"))
 
 
-def _check_references(root: Path, bundle: ProceduresBundle, departments: set[str] | None, errors) -> None:
+def _check_references(root: Path, bundle: ProceduresBundle, departments: set[str] | None,
+                      errors: list[ContentError]) -> None:
     for procedure_id, files in bundle.procedures.items():
         original = files.get("ja")
         if original is None:
@@ -196,7 +199,7 @@ def _check_references(root: Path, bundle: ProceduresBundle, departments: set[str
         errors.extend(_event_reference_errors(event_id, stored, bundle))
 
 
-def _event_reference_errors(event_id: str, stored: dict, bundle: ProceduresBundle):
+def _event_reference_errors(event_id: str, stored: dict, bundle: ProceduresBundle) -> Iterator[ContentError]:
     event = LifeEvent.from_dict(event_id, stored["data"])
     path, rule_lines = stored["_path"], stored["_rule_lines"]
     dates = {q.id for q in event.questions if q.type == "date"}

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from typing import Any
 
-from flask import Blueprint, abort, make_response, render_template, request, url_for
+from flask import Blueprint, Response, abort, make_response, render_template, request, url_for
 from icalendar import Alarm, Calendar, Event
 from marshmallow import ValidationError
 
@@ -17,7 +18,7 @@ from ..core.i18n import localized
 from ..pages.queries import get_pages_by_slugs
 from . import queries, services, wording
 from .checklist import APPLIES, URGENT_WARNINGS
-from .definitions import LifeEvent
+from .definitions import LifeEvent, Question
 from .schemas import QUERY, answers_schema, encode_answer, question_to_ask, visible_questions
 
 bp = Blueprint("procedures", __name__)
@@ -34,12 +35,12 @@ EDIT_PARAM = "q"  # ?q=<question id>: show that question again to change the ans
 STEP_PARAM = "step"  # the question the submitted form showed, to tell "not answered" from "not asked yet"
 
 
-def procedure_list(lang: str):
+def procedure_list(lang: str) -> str:
     """Every procedure in the guide, A to Z in the reader's language."""
     return render_template("procedures/procedure_list.html", items=queries.list_procedures(lang))
 
 
-def procedure(lang: str, procedure_id: str):
+def procedure(lang: str, procedure_id: str) -> Response:
     """One procedure: who, by when, where, what to bring, fee, online option and the official source."""
     item = queries.get_procedure(procedure_id, lang)
     response = make_response(render_template(
@@ -51,12 +52,12 @@ def procedure(lang: str, procedure_id: str):
     return response
 
 
-def life_events(lang: str):
+def life_events(lang: str) -> str:
     """The life events: choose one to get a checklist."""
     return render_template("procedures/life_events.html", events=queries.list_life_events())
 
 
-def life_event(lang: str, event_id: str):
+def life_event(lang: str, event_id: str) -> Response:
     """One question per screen until all are answered, then the checklist."""
     event = queries.get_life_event(event_id)
     raw = _answer_params(event)
@@ -72,7 +73,7 @@ def life_event(lang: str, event_id: str):
     return _checklist_page(event, shown, answers, kept, result)
 
 
-def checklist_ics(lang: str, event_id: str):
+def checklist_ics(lang: str, event_id: str) -> Response:
     """Each deadline of a complete checklist as an all-day calendar event."""
     event = queries.get_life_event(event_id)
     try:
@@ -106,7 +107,7 @@ def _answer_params(event: LifeEvent) -> dict[str, str]:
     return {key: value for key, value in request.args.items() if key in ids}
 
 
-def _load_partial(event: LifeEvent, raw: dict[str, str]):
+def _load_partial(event: LifeEvent, raw: dict[str, str]) -> tuple[dict[str, Any], dict[str, Any]]:
     try:
         return answers_schema(event, QUERY, complete=False).load(raw), {}
     except ValidationError as exc:
@@ -114,7 +115,8 @@ def _load_partial(event: LifeEvent, raw: dict[str, str]):
         return dict(exc.valid_data or {}), errors
 
 
-def _question_page(event, question, shown, kept, errors, raw):
+def _question_page(event: LifeEvent, question: Question, shown: list[Question], kept: dict[str, Any],
+                   errors: dict[str, Any], raw: dict[str, str]) -> Response:
     index = shown.index(question)
     previous = shown[index - 1] if index > 0 else None
     others = {key: value for key, value in kept.items() if key != question.id}
@@ -132,7 +134,8 @@ def _question_page(event, question, shown, kept, errors, raw):
     return _personal(response)
 
 
-def _checklist_page(event, shown, answers, kept, result):
+def _checklist_page(event: LifeEvent, shown: list[Question], answers: dict[str, Any], kept: dict[str, Any],
+                    result: services.ChecklistResult) -> Response:
     lang = result.locale
     payload = wording.with_warning_messages(services.checklist_payload(result))
     items = {item["procedure_id"]: item for item in payload["items"]}
@@ -152,7 +155,7 @@ def _checklist_page(event, shown, answers, kept, result):
     return _personal(response)
 
 
-def _personal(response):
+def _personal(response: Response) -> Response:
     """Answers ride in the address: such pages are never indexed nor kept by shared caches."""
     response.headers["X-Robots-Tag"] = "noindex"
     response.headers["Cache-Control"] = "private, no-cache"

@@ -49,10 +49,10 @@ def _localized(locales: tuple[str, ...] = LOCALE_CODES, **kwargs) -> fields.Dict
     )
 
 
-class ConditionField(fields.Field):
+class ConditionField(fields.Field[Any]):
     """A rule condition: {all|any: [conditions]}, {not: condition}, {question, equals|in}."""
 
-    def _deserialize(self, value, attr, data, **kwargs):
+    def _deserialize(self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any) -> Any:
         check_condition(value)
         return value
 
@@ -115,10 +115,10 @@ class ConditionalDeadlineSchema(DeadlineSchema):
     when = ConditionField()
 
 
-class RuleDeadlineField(fields.Field):
+class RuleDeadlineField(fields.Field[Any]):
     """A rule's deadline: absent (the procedure's), null (none here), one rule, or conditional rules."""
 
-    def _deserialize(self, value, attr, data, **kwargs):
+    def _deserialize(self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any) -> Any:
         if value is None:
             return None
         if isinstance(value, list):
@@ -319,7 +319,7 @@ _MESSAGES = {
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
-class AnswerField(fields.Field):
+class AnswerField(fields.Field[bool | dt.date | str]):
     """One answer, typed by its question: yes/no, an ISO date, a choice, or "not_sure"."""
 
     def __init__(self, question: Question, encoding: str, **kwargs) -> None:
@@ -327,7 +327,8 @@ class AnswerField(fields.Field):
         self.question = question
         self.encoding = encoding
 
-    def _deserialize(self, value, attr, data, **kwargs):
+    def _deserialize(self, value: Any, attr: str | None, data: Mapping[str, Any] | None,
+                     **kwargs: Any) -> bool | dt.date | str:
         question = self.question
         if value == NOT_SURE:
             if question.allows_not_sure:
@@ -384,7 +385,7 @@ class _AnswersBase(Schema):
         self._given: set[str] = set()
 
     @pre_load
-    def drop_hidden_answers(self, data, **kwargs):
+    def drop_hidden_answers(self, data: object, **kwargs: Any) -> object:
         if not isinstance(data, Mapping):
             return data  # marshmallow refuses it as an invalid input type
         if self.encoding == QUERY:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from flask import current_app
 from flask_smorest import Blueprint
@@ -16,7 +17,7 @@ blp = Blueprint("push-api", __name__, url_prefix="/api/v1/push", description="We
 
 @blp.route("/vapid-public-key")
 @blp.response(200, VapidKeySchema)
-def vapid_public_key():
+def vapid_public_key() -> dict[str, str]:
     """The applicationServerKey for PushManager.subscribe()."""
     return {"public_key": public_key_b64(app_vapid(current_app))}
 
@@ -31,7 +32,7 @@ def _subscribe_limit() -> str:
 @blp.response(201, SubscriptionStateSchema)
 @blp.alt_response(200, schema=SubscriptionStateSchema, description="The same endpoint again: topics and language updated")
 @blp.alt_response(422, description="Invalid subscription, topic or language")
-def subscribe(data):
+def subscribe(data: dict[str, Any]) -> tuple[dict[str, Any], int]:
     """Subscribe a browser to topics, in a language (re-posting the same endpoint updates it)."""
     row, created = save_subscription(data, dt.datetime.now(dt.UTC))
     return SubscriptionStateSchema().dump({"topics": row.topics, "lang": row.lang}), 201 if created else 200
@@ -40,6 +41,6 @@ def subscribe(data):
 @blp.route("/subscriptions", methods=["DELETE"])
 @blp.arguments(UnsubscribeArgs)
 @blp.response(204)
-def unsubscribe(data) -> None:
+def unsubscribe(data: dict[str, Any]) -> None:
     """Forget a browser's subscription."""
     remove_subscription(data["endpoint"])

@@ -12,7 +12,7 @@ import logging
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import and_, delete, or_, select, update
+from sqlalchemy import ColumnElement, and_, delete, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ..core.database import is_sqlite, write_transaction
@@ -58,7 +58,7 @@ class Claimed:
     attempts: int
 
 
-def _due(now: dt.datetime):
+def _due(now: dt.datetime) -> ColumnElement[bool]:
     waiting = and_(Delivery.state.in_([DeliveryState.QUEUED, DeliveryState.RETRYING]), Delivery.next_attempt_at <= now)
     abandoned = and_(Delivery.state == DeliveryState.SENDING, Delivery.lease_until < now)
     return or_(waiting, abandoned)

@@ -1,7 +1,9 @@
 """The installable app: service worker, per-locale manifests, offline, saved and install pages."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, make_response, render_template, url_for
+from typing import Any
+
+from flask import Blueprint, Response, current_app, jsonify, make_response, render_template, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -19,7 +21,7 @@ BACKGROUND_COLOR = "#ffffff"
 
 
 @bp.route("/sw.js")
-def service_worker():
+def service_worker() -> Response:
     """The service worker, at the root so its scope is the whole site."""
     slugs = set(db.session.scalars(select(Page.slug).where(Page.published)))
     body = render_template(
@@ -39,7 +41,7 @@ def service_worker():
     return response
 
 
-def _shortcut(name: str, endpoint: str, lang: str, icon: str = "icons/icon-192.png", **values):
+def _shortcut(name: str, endpoint: str, lang: str, icon: str = "icons/icon-192.png", **values: Any) -> dict[str, Any] | None:
     if endpoint not in current_app.view_functions:
         return None  # a feature not built yet gets no shortcut rather than a dead one
     return {
@@ -51,7 +53,7 @@ def _shortcut(name: str, endpoint: str, lang: str, icon: str = "icons/icon-192.p
 
 
 @bp.route("/<locale:lang>/manifest.webmanifest")
-def manifest(lang: str):
+def manifest(lang: str) -> Response:
     """Web app manifest in the reader's language."""
     shortcuts = [
         _shortcut(_("Search"), "search.search_page", lang),
@@ -91,24 +93,24 @@ def manifest(lang: str):
 
 
 @bp.route("/<locale:lang>/offline")
-def offline(lang: str):
+def offline(lang: str) -> str:
     """Shown by the service worker for a page that was never saved, when there is no network."""
     return render_template("pwa/offline.html")
 
 
 @bp.route("/<locale:lang>/saved")
-def saved(lang: str):
+def saved(lang: str) -> str:
     """Pages kept on this device for offline reading (listed by app.js from the browser's cache)."""
     return render_template("pwa/saved.html")
 
 
 @bp.route("/<locale:lang>/emergency")
-def emergency(lang: str):
+def emergency(lang: str) -> str:
     """The pages needed first in a disaster, all in one place."""
     return render_template("pwa/emergency.html", items=get_pages_by_slugs(list(EMERGENCY_SLUGS), lang))
 
 
 @bp.route("/<locale:lang>/install")
-def install(lang: str):
+def install(lang: str) -> str:
     """How to add the app to a phone's home screen, on Android and iPhone."""
     return render_template("pwa/install.html")

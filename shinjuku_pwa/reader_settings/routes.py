@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from flask import Blueprint, abort, g, has_request_context, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, g, has_request_context, redirect, render_template, request, url_for
 from markupsafe import Markup, escape
 from marshmallow import ValidationError
+from werkzeug.wrappers import Response as BaseResponse
 
 from ..japanese.furigana import has_kanji, with_furigana
 from .preferences import COOKIE_MAX_AGE, COOKIE_NAME, ReaderSettings, cookie_value, safe_return_path, settings_from_cookie
@@ -15,7 +16,7 @@ bp = Blueprint("reader_settings", __name__)
 
 
 @bp.route("/<locale:lang>/settings", methods=["GET", "POST"])
-def settings(lang: str):
+def settings(lang: str) -> str | BaseResponse:
     """Show the reader's settings; a POST saves them on this device and goes back to their page."""
     if request.method == "GET":
         return render_template(
@@ -54,13 +55,13 @@ def settings_url(lang: str) -> str:
 
 
 @bp.app_context_processor
-def reader_context():
+def reader_context() -> dict[str, object]:
     """`reader` in every template: base.html puts its classes on <html>, page.html asks about furigana."""
     return {"reader": current_settings(), "reader_settings_url": settings_url}
 
 
 @bp.app_template_filter("ruby")
-def ruby_for_reader(text, text_locale: str):
+def ruby_for_reader(text: str | None, text_locale: str) -> str | None:
     """`{{ text|ruby(locale) }}`: the text with furigana over its kanji when this reader reads
     `text_locale` with furigana (on the easy-Japanese site by default), else the text untouched.
 
@@ -78,7 +79,7 @@ def _ruby_markup(escaped_html: str) -> Markup:
 
 
 @bp.after_app_request
-def vary_on_cookie(response):
+def vary_on_cookie(response: Response) -> Response:
     """HTML depends on the reader's cookie: no shared cache may give one reader's page to another."""
     if response.mimetype == "text/html":
         response.vary.add("Cookie")

@@ -1,6 +1,8 @@
 """JSON API for search and as-you-type title completions."""
 from __future__ import annotations
 
+from typing import Any
+
 from flask_smorest import Blueprint
 
 from . import service
@@ -14,7 +16,7 @@ blp = Blueprint("search-api", __name__, url_prefix="/api/v1", description="Searc
 @blp.arguments(SearchArgs, location="query")
 @blp.response(200, SearchResponseSchema)
 @blp.alt_response(422, description="A parameter is not valid, e.g. q longer than 200 characters")
-def search(args):
+def search(args: dict[str, Any]) -> dict[str, Any]:
     """Search every published item; results in the reader's language first, facets by topic and type."""
     outcome = service.search(
         args["q"], args["lang"], category=args["category"], item_type=args["type"],
@@ -41,6 +43,6 @@ def search(args):
 @blp.arguments(SuggestArgs, location="query", as_kwargs=True)
 @blp.response(200, SuggestResponseSchema)
 @blp.alt_response(422, description="q longer than 200 characters")
-def suggest(q, lang):
+def suggest(q: str, lang: str) -> dict[str, Any]:
     """Up to 8 page titles completing what the reader has typed, for as-you-type suggestions."""
     return {"query": q, "lang": lang, "suggestions": [vars(c) for c in service.suggest(q, lang)]}

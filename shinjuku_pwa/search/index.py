@@ -33,6 +33,7 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh.collectors import TopCollector
 from whoosh.fields import ID, STORED, TEXT, Schema
+from whoosh.searching import Searcher
 
 from .analysis import GramTokenizer, PairTokenizer, WordTokenizer, clean_text, sectioned
 from .catalog import Catalog, CatalogBuilder, load_catalog, save_catalog
@@ -254,7 +255,7 @@ class LiveIndex:
         self.postings_cache = PostingsCache()
         self._local = threading.local()
 
-    def searcher(self):
+    def searcher(self) -> Searcher:
         # Whoosh searchers and readers are not meant to be shared between threads.
         searcher = getattr(self._local, "searcher", None)
         if searcher is None:

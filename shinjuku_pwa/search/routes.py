@@ -11,7 +11,7 @@ bp = Blueprint("search", __name__)
 
 
 @bp.route("/<locale:lang>/search")
-def results(lang: str):
+def results(lang: str) -> str | tuple[str, int]:
     """Results with snippets, topic facets, pagination, "did you mean" and help when nothing matches."""
     try:
         args = SearchPageArgs().load(request.args)

@@ -11,8 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
-from sqlalchemy import event, func, select
+from sqlalchemy import Select, event, func, select
 from sqlalchemy.orm import Session
 
 from ..core.clock import TOKYO, utcnow
@@ -114,7 +115,10 @@ def _tokyo_midnight(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(), tzinfo=TOKYO).astimezone(dt.UTC)
 
 
-def _filtered(query, filters: AuditFilter):
+SelectT = TypeVar("SelectT", bound=Select[Any])
+
+
+def _filtered(query: SelectT, filters: AuditFilter) -> SelectT:
     if filters.actor:
         query = query.where(func.lower(AuditLog.actor).contains(filters.actor.lower(), autoescape=True))
     if filters.action:

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import enum
 import functools
+from collections.abc import Callable
+from typing import ParamSpec, TypeVar
 
 from ..core.errors import DomainError
 from .identity import current_staff
@@ -57,10 +59,14 @@ def role_at_least(role: StaffRole, minimum: StaffRole) -> bool:
     return ROLE_ORDER.index(role) >= ROLE_ORDER.index(minimum)
 
 
-def _guard(check):
-    def decorator(view):
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _guard(check: Callable[[StaffRole], bool]) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    def decorator(view: Callable[P, R]) -> Callable[P, R]:
         @functools.wraps(view)
-        def guarded(*args, **kwargs):
+        def guarded(*args: P.args, **kwargs: P.kwargs) -> R:
             staff = current_staff()
             if staff is None:
                 raise NotSignedIn()
@@ -73,13 +79,13 @@ def _guard(check):
     return decorator
 
 
-def require_action(action: Action):
+def require_action(action: Action) -> Callable[[Callable[P, R]], Callable[P, R]]:
     """Only staff whose role allows `action`: 401 (or the sign-in page) without a session or
     token, 403 otherwise. Put it right under @bp.route / @blp.route, so nothing (not even input
     validation) runs for a stranger."""
     return _guard(lambda role: role_allows(role, action))
 
 
-def require_role(minimum: StaffRole):
+def require_role(minimum: StaffRole) -> Callable[[Callable[P, R]], Callable[P, R]]:
     """Only staff with this role or a higher one."""
     return _guard(lambda role: role_at_least(role, minimum))
