@@ -20,7 +20,7 @@ from .schemas import AuditPageSchema, AuditQueryArgs, MeSchema
 blp = Blueprint("admin-api", __name__, url_prefix="/api/v1/admin", description="Staff API (bearer token)")
 
 BEARER_SCHEME = {"type": "http", "scheme": "bearer", "description": "A staff API token (flask staff token EMAIL)"}
-STAFF_ONLY = [{"staffToken": []}]
+STAFF_ONLY: list[dict[str, list[str]]] = [{"staffToken": []}]
 
 
 def document_security(api) -> None:

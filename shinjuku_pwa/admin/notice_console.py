@@ -24,7 +24,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
-from marshmallow import ValidationError, validate
+from marshmallow import ValidationError
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -33,7 +33,7 @@ from ..core.extensions import db
 from ..core.i18n import LOCALE_CODES, LOCALES, pick_text
 from ..notices import services
 from ..notices.models import TOPICS, Notice, NoticeState, Urgency
-from ..notices.schemas import MAX_TTL, NoticeCreateArgs, NoticeUpdateArgs
+from ..notices.schemas import BODY_MAX, MAX_TTL, TITLE_MAX, NoticeCreateArgs, NoticeUpdateArgs
 from ..notices.services import localize_notice
 from ..notices.topics import TOPIC_LABELS
 from ..push import schedule
@@ -55,15 +55,6 @@ DEFAULT_TTL_HOURS = 24
 OTHER_LOCALES = tuple(code for code in LOCALE_CODES if code != "ja")
 QUIET_HOURS = {"quiet_start": schedule.QUIET_START.strftime("%H:%M"), "quiet_end": schedule.QUIET_END.strftime("%H:%M")}
 
-
-def _longest(name: str) -> int:
-    """The schema's own length limit for one language's text (title or body)."""
-    field = NoticeCreateArgs._declared_fields[name]
-    return next(rule.max for rule in field.value_field.validators if isinstance(rule, validate.Length))
-
-
-TITLE_MAX = _longest("title")
-BODY_MAX = _longest("body")
 
 STATE_LABELS = {
     NoticeState.DRAFT: _l("Draft"),
@@ -134,8 +125,8 @@ def values_from_notice(notice: Notice) -> dict:
 
 def values_from_form(form: MultiDict) -> dict:
     """What the person typed, tidied, to read and to show again with the errors."""
-    values = {name: _clean_text(form.get(name, "")) for name in
-              ("publish_at", "expires_at", "push", "urgency", "ttl_hours")}
+    values: dict[str, str | list[str]] = {name: _clean_text(form.get(name, "")) for name in
+                                          ("publish_at", "expires_at", "push", "urgency", "ttl_hours")}
     values["topics"] = form.getlist("topics")
     for code in LOCALE_CODES:
         values[f"title_{code}"] = _clean_text(form.get(f"title_{code}", ""))

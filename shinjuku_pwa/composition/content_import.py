@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +45,7 @@ class ContentSection:
 
     name: str
     load: Callable[[Path, dict[str, Any]], Any]
-    apply: Callable[[Any, ImportReport], None]
+    apply: Callable[[Any, ImportReport], object]
 
 
 def _pages_section() -> ContentSection:
@@ -132,6 +133,10 @@ def _unpublish_translations(page: Page) -> None:
         row.published = False
 
 
+def _page_file(slug: str, locale: str) -> str:
+    return f"pages/{slug}/{locale}.md"
+
+
 def _apply_pages(bundle: ContentBundle, report: ImportReport) -> None:
     now = utcnow()
     wanted = {
@@ -143,6 +148,6 @@ def _apply_pages(bundle: ContentBundle, report: ImportReport) -> None:
     for slug, files in bundle.pages.items():
         page = pages[slug]
         if sync_translations(page, files, PageTranslation, _page_text, report, now,
-                             removed_path=lambda locale, slug=slug: f"pages/{slug}/{locale}.md",
+                             removed_path=partial(_page_file, slug),
                              on_unchanged=_backfill_ruby):
             page.updated_at = now

@@ -10,7 +10,7 @@ import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import yaml
 from marshmallow import ValidationError
@@ -157,7 +157,8 @@ def _load_categories(root: Path, bundle: ContentBundle, errors: list[ContentErro
     if not isinstance(data, list):
         errors.append(ContentError(rel, 1, "expected a list of categories"))
         return
-    node = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+    # The same text parsed to a list above, so it composes to a sequence node.
+    node = cast(yaml.SequenceNode, yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader))
     seen = set()
     for index, item in enumerate(data):
         line = node.value[index].start_mark.line + 1

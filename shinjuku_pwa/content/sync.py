@@ -21,7 +21,7 @@ from ..core.extensions import db
 class StoredKind:
     """How one kind of content is stored: its model, key column and visibility flag."""
 
-    model: type
+    model: type[Any]
     label: str  # prefix in the import report, e.g. "counter:branch-a"
     key: str = "id"
     visible: str = "published"  # the flag cleared when the item's file is removed
@@ -36,8 +36,8 @@ def sync_rows(kind: StoredKind, wanted: Mapping[str, dict[str, Any]], report, no
     Values with a `content_hash` are compared by that hash alone; others column by column.
     Returns the current row of every wanted key, for callers that sync children next.
     """
-    existing = {getattr(row, kind.key): row for row in db.session.scalars(select(kind.model))}
-    rows = {}
+    existing: dict[str, Any] = {getattr(row, kind.key): row for row in db.session.scalars(select(kind.model))}
+    rows: dict[str, Any] = {}
     for key, values in wanted.items():
         values = {**values, kind.visible: True}
         row = existing.pop(key, None)

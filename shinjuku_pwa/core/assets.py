@@ -74,4 +74,5 @@ def static_file(filename: str) -> Response:
         response.cache_control.no_cache = True
     else:
         abort(404)
-    return response.make_conditional(request)
+    response.make_conditional(request)
+    return response

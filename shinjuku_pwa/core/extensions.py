@@ -1,4 +1,6 @@
 """Extension objects created without an app; create_app() binds them. Imports nothing of ours."""
+from typing import TYPE_CHECKING
+
 from flask_compress import Compress
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -12,3 +14,10 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 compress = Compress()
+
+# The models' base class. At run time it is db.Model: Base with Flask-SQLAlchemy's mixins.
+# mypy cannot take an attribute as a base class, so it is shown Base, which declares the same columns.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model

@@ -6,8 +6,10 @@ reads its UI strings from its own catalog, translations/ja_EASY.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from babel import support
 from flask import Flask, current_app, g, has_app_context, has_request_context, request
@@ -113,9 +115,16 @@ def pick_text(texts: dict[str, str], lang: str) -> tuple[str, str]:
     return code, texts.get(code, "")
 
 
+class _Translation(Protocol):
+    @property
+    def locale(self) -> str: ...
+
+
 class ServedTranslation:
     """For a dataclass holding `text` (the translation row served) and `requested_lang`."""
 
+    text: _Translation
+    requested_lang: str
     @property
     def lang(self) -> str:
         return self.text.locale
@@ -125,7 +134,7 @@ class ServedTranslation:
         return self.text.locale != self.requested_lang
 
 
-def localized(names: dict[str, str] | None, locale: str) -> str:
+def localized(names: Mapping[str, str] | None, locale: str) -> str:
     """Choose a translated name from a {locale: text} mapping: the reader's, else en, else ja."""
     if not names:
         return ""

@@ -121,7 +121,10 @@ def init_app(app: Flask) -> None:
     proxies = app.config.get("TRUSTED_PROXIES", 0)
     if proxies:
         # Client IP (audit log, per-IP limits) and https come from the proxies we run, no one else.
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
+        # Flask's documented way to add WSGI middleware; mypy sees wsgi_app only as a method.
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies
+        )
     app.session_interface = HttpsAwareSessionInterface()
     app.before_request(refuse_oversized_bodies)
     csrf.init_app(app)

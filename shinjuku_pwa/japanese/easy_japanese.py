@@ -53,7 +53,7 @@ def readable_text(line: str) -> str:
 def sentences(text: str) -> list[str]:
     """The sentences of one line of text (a table row gives one per cell)."""
     cells = [cell for cell in re.split(r"(?<!\\)\|", text)] if "|" in text else [text]
-    found = []
+    found: list[str] = []
     for cell in cells:
         found.extend(part.strip() for part in _SENTENCE_END.split(cell) if part.strip())
     return found

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from ..core.clock import utcnow
 from ..core.database import UtcDateTime
-from ..core.extensions import db
+from ..core.extensions import Model
 
 
 class NoticeState(str, enum.Enum):
@@ -33,7 +33,7 @@ class Urgency(str, enum.Enum):
 TOPICS = ("disaster", "garbage", "childcare", "health", "events", "general")
 
 
-class Notice(db.Model):
+class Notice(Model):
     __tablename__ = "notices"
     __table_args__ = (Index("ix_notices_state_publish_at", "state", "publish_at"),)
 

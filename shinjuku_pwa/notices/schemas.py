@@ -11,6 +11,8 @@ from .models import TOPICS, NoticeState, Urgency
 
 EDITABLE_STATES = (NoticeState.DRAFT.value, NoticeState.SCHEDULED.value)
 MAX_TTL = 28 * 24 * 3600  # what push services keep at most
+TITLE_MAX = 200  # characters, per language
+BODY_MAX = 5000
 
 
 def _texts(max_length: int, **kwargs) -> fields.Dict:
@@ -32,8 +34,8 @@ def _tokyo_time(**kwargs) -> fields.AwareDateTime:
 
 
 class NoticeFields(ApiSchema):
-    title = _texts(200)
-    body = _texts(5000)
+    title = _texts(TITLE_MAX)
+    body = _texts(BODY_MAX)
     topics = _topics()
     publish_at = _tokyo_time(allow_none=True)
     expires_at = _tokyo_time(allow_none=True)
@@ -60,8 +62,8 @@ class NoticeFields(ApiSchema):
 
 
 class NoticeCreateArgs(NoticeFields):
-    title = _texts(200, required=True)
-    body = _texts(5000, required=True)
+    title = _texts(TITLE_MAX, required=True)
+    body = _texts(BODY_MAX, required=True)
     topics = _topics(required=True)
 
 

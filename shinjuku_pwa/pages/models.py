@@ -8,10 +8,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.clock import utcnow
 from ..core.database import UtcDateTime
-from ..core.extensions import db
+from ..core.extensions import Model
 
 
-class Category(db.Model):
+class Category(Model):
     __tablename__ = "categories"
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
@@ -22,7 +22,7 @@ class Category(db.Model):
     listed: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
-class Department(db.Model):
+class Department(Model):
     """The ward section that owns content, with its contact, defined once in content/departments/."""
 
     __tablename__ = "departments"
@@ -38,7 +38,7 @@ class Department(db.Model):
     listed: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
-class Page(db.Model):
+class Page(Model):
     """A topic page; its text lives in one PageTranslation per locale."""
 
     __tablename__ = "pages"
@@ -57,7 +57,7 @@ class Page(db.Model):
     )
 
 
-class PageTranslation(db.Model):
+class PageTranslation(Model):
     __tablename__ = "page_translations"
     __table_args__ = (UniqueConstraint("page_slug", "locale", name="uq_page_translation_locale"),)
 
@@ -81,7 +81,7 @@ class PageTranslation(db.Model):
     page: Mapped[Page] = relationship(back_populates="translations")
 
 
-class PageFeedback(db.Model):
+class PageFeedback(Model):
     """One "was this helpful?" answer. Deliberately nothing about the person: no IP, no time of day."""
 
     __tablename__ = "page_feedback"

@@ -203,6 +203,7 @@ def _allowed_counters(rule: Rule, counters: Sequence[Counter], answers, guards) 
 def _merge(first: Item, second: Item, first_places: Sequence[Counter],
            second_places: Sequence[Counter]) -> tuple[Item, list[Counter]]:
     """Two rules name the same procedure: keep the surer status and the earlier deadline."""
+    decided_by: tuple[str, ...]
     if first.status == APPLIES or second.status == APPLIES:
         status, decided_by = APPLIES, ()
     else:

@@ -79,6 +79,7 @@ class Rule:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Rule:
+        deadlines: tuple[ConditionalDeadline, ...]
         if "deadline" not in data:
             mode, deadlines = INHERIT, ()
         elif data["deadline"] is None:

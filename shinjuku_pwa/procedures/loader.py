@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -161,7 +162,9 @@ def _load_procedure_files(root: Path, bundle: ProceduresBundle, errors: list[Con
 def _check_guides(bundle: ProceduresBundle, page_slugs: set[str], errors: list[ContentError]) -> None:
     for files in bundle.procedures.values():
         original = files.get("ja")
-        for slug in original.meta.get("guides", []) if original else ():
+        if original is None:
+            continue
+        for slug in original.meta.get("guides", []):
             if slug not in page_slugs:
                 errors.append(ContentError(original.path, original.meta["_lines"].get("guides", 1),
                                            f"guide page '{slug}' does not exist"))
@@ -268,8 +271,12 @@ def _apply_procedures(bundle: ProceduresBundle, report) -> None:
     for procedure_id, files in bundle.procedures.items():
         procedure = procedures[procedure_id]
         if sync_translations(procedure, files, ProcedureTranslation, _procedure_text, report, now,
-                             removed_path=lambda locale, pid=procedure_id: f"{PROCEDURES_DIR}/{pid}/{locale}.md"):
+                             removed_path=partial(_procedure_file, procedure_id)):
             procedure.updated_at = now
+
+
+def _procedure_file(procedure_id: str, locale: str) -> str:
+    return f"{PROCEDURES_DIR}/{procedure_id}/{locale}.md"
 
 
 def _procedure_text(file: ProcedureFile) -> dict:

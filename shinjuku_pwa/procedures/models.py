@@ -8,11 +8,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.clock import utcnow
 from ..core.database import UtcDateTime
-from ..core.extensions import db
+from ..core.extensions import Model
 from ..pages.models import Department
 
 
-class StoredCounter(db.Model):
+class StoredCounter(Model):
     """A place residents go to (main office, annex, branch office, another authority) and what it handles."""
 
     __tablename__ = "counters"
@@ -30,7 +30,7 @@ class StoredCounter(db.Model):
     listed: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
-class Procedure(db.Model):
+class Procedure(Model):
     """One procedure; its language-independent facts (deadline rules, fee, online URL) live in `facts`."""
 
     __tablename__ = "procedures"
@@ -47,7 +47,7 @@ class Procedure(db.Model):
     )
 
 
-class ProcedureTranslation(db.Model):
+class ProcedureTranslation(Model):
     __tablename__ = "procedure_translations"
     __table_args__ = (UniqueConstraint("procedure_id", "locale", name="uq_procedure_translation_locale"),)
 
@@ -74,7 +74,7 @@ class ProcedureTranslation(db.Model):
     procedure: Mapped[Procedure] = relationship(back_populates="translations")
 
 
-class StoredLifeEvent(db.Model):
+class StoredLifeEvent(Model):
     """A life event's questions and rules, as validated at import (read back by definitions.LifeEvent)."""
 
     __tablename__ = "life_events"

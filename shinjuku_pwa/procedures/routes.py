@@ -124,7 +124,7 @@ def _question_page(event: LifeEvent, question: Question, shown: list[Question], 
     if error is None and request.args.get(STEP_PARAM) == question.id and question.id not in raw:
         error = [wording.missing_answer_message()]
     current_value = kept.get(question.id, raw.get(question.id, ""))
-    back_url = (url_for(".life_event", event_id=event.id, **kept, **{EDIT_PARAM: previous.id})
+    back_url = (url_for(".life_event", event_id=event.id, **{**kept, EDIT_PARAM: previous.id})
                 if previous else url_for(".life_events"))
     response = make_response(render_template(
         "procedures/question.html", event=event, question=question, number=index + 1, total=len(shown),
@@ -141,7 +141,7 @@ def _checklist_page(event: LifeEvent, shown: list[Question], answers: dict[str, 
     items = {item["procedure_id"]: item for item in payload["items"]}
     summary = [
         {"question": q, "answer": wording.answer_text(q, answers[q.id], lang),
-         "change_url": url_for(".life_event", event_id=event.id, **kept, **{EDIT_PARAM: q.id})}
+         "change_url": url_for(".life_event", event_id=event.id, **{**kept, EDIT_PARAM: q.id})}
         for q in shown if q.id in answers
     ]
     labels = {q.id: localized(q.label, lang) for q in event.questions}

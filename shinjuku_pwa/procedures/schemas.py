@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 from flask_babel import lazy_gettext
 from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, validate, validates_schema
@@ -235,7 +235,7 @@ def _comparison_problems(condition, questions: Mapping[str, Mapping[str, Any]], 
 
 def _anchor_problems(rule: Mapping[str, Any], questions: Mapping[str, Mapping[str, Any]], where: str) -> list[str]:
     anchor = rule.get("after") or rule.get("before")
-    question = questions.get(anchor)
+    question = questions.get(anchor) if anchor is not None else None
     if question is None or question["type"] != DATE:
         return [f"{where}: deadline counts from '{anchor}', which is not a date question of this event"]
     return []
@@ -424,8 +424,10 @@ class _AnswersBase(Schema):
 
 
 def answers_schema(event: LifeEvent, encoding: str, complete: bool = True) -> Schema:
-    fields_by_question = {q.id: AnswerField(q, encoding) for q in event.questions}
-    schema_class = _AnswersBase.from_dict(fields_by_question, name=f"{event.id.title().replace('-', '')}Answers")
+    fields_by_question: dict[str, fields.Field[Any]] = {q.id: AnswerField(q, encoding) for q in event.questions}
+    # from_dict makes a subclass of _AnswersBase; marshmallow annotates it as type[Schema].
+    schema_class = cast(type[_AnswersBase],
+                        _AnswersBase.from_dict(fields_by_question, name=f"{event.id.title().replace('-', '')}Answers"))
     return schema_class(event=event, encoding=encoding, complete=complete)
 
 

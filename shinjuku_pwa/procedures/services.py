@@ -47,9 +47,7 @@ def checklist_for(event: LifeEvent, answers: Mapping[str, Any], locale: str, tod
     return ChecklistResult(event, checklist, procedures, {row.id: row for row in rows}, locale, today)
 
 
-def counter_ref(row: StoredCounter | None, locale: str, procedure_id: str | None = None) -> dict | None:
-    if row is None:
-        return None
+def counter_ref(row: StoredCounter, locale: str, procedure_id: str | None = None) -> dict:
     window = (row.handles or {}).get(procedure_id) if procedure_id else None
     return {
         "id": row.id,
@@ -80,6 +78,7 @@ def checklist_payload(result: ChecklistResult) -> dict:
     items = []
     for item in result.checklist.items:
         procedure = result.procedures[item.procedure_id]
+        counter = result.counters.get(item.counter_id) if item.counter_id is not None else None
         facts = procedure.procedure.facts
         items.append({
             "procedure_id": item.procedure_id,
@@ -95,7 +94,7 @@ def checklist_payload(result: ChecklistResult) -> dict:
             "deadline_text": procedure.text.deadline_text,
             "opens": item.opens,
             "online_opens": item.online_opens,
-            "counter": counter_ref(result.counters.get(item.counter_id), locale, item.procedure_id),
+            "counter": counter_ref(counter, locale, item.procedure_id) if counter is not None else None,
             "also_at": list(item.also_at),
             "documents": documents(procedure, {trap.document: trap.takes_days for trap in item.lead_time_traps}),
             "fee": facts.get("fee"),

@@ -17,7 +17,7 @@ def long_date(day: dt.date | None) -> str:
 
 
 def deadline_kind_label(kind: str | None) -> str:
-    labels = {
+    labels: dict[str | None, str] = {
         LEGAL: _("Legal deadline"),
         CLAIM: _("Apply by (late means less benefit)"),
         WINDOW_OPENS: _("Not before"),

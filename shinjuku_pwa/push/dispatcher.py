@@ -84,7 +84,7 @@ def claim_batch(now: dt.datetime, limit: int = 500) -> list[Claimed]:
 def build_jobs(claimed: list[Claimed], now: dt.datetime) -> tuple[list[PushJob], list[PushOutcome]]:
     """Jobs for the claimed rows; rows that can no longer be sent get their outcome at once."""
     notices = {n.id: n for n in db.session.scalars(select(Notice).where(Notice.id.in_({c.notice_id for c in claimed})))}
-    subscriptions = {
+    subscriptions: dict[int | None, PushSubscription] = {
         s.id: s for s in db.session.scalars(
             select(PushSubscription).where(PushSubscription.id.in_({c.subscription_id for c in claimed if c.subscription_id}))
         )
@@ -142,7 +142,7 @@ def record_outcomes(outcomes: list[PushOutcome], claimed: list[Claimed], now: dt
             for delivery_id in ids:
                 by_status[statuses.get(delivery_id)].append(delivery_id)
             for status, group in by_status.items():
-                values = {"state": state, "lease_until": None, "last_status": status}
+                values: dict[str, object] = {"state": state, "lease_until": None, "last_status": status}
                 if state is DeliveryState.SENT:
                     values["sent_at"] = now
                 session.execute(update(Delivery).where(Delivery.id.in_(group)).values(**values)

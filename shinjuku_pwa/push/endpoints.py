@@ -65,7 +65,7 @@ def _is_ip_literal(host: str) -> bool:
 
 def _resolve(host: str) -> list[str]:
     try:
-        return [info[4][0] for info in socket.getaddrinfo(host, 443, proto=socket.IPPROTO_TCP)]
+        return [str(info[4][0]) for info in socket.getaddrinfo(host, 443, proto=socket.IPPROTO_TCP)]
     except (OSError, UnicodeError):
         return []  # unresolvable now: nothing private is reachable through it; sending will just fail
 

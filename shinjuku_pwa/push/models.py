@@ -9,10 +9,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from ..core.clock import utcnow
 from ..core.database import UtcDateTime
-from ..core.extensions import db
+from ..core.extensions import Model
 
 
-class PushSubscription(db.Model):
+class PushSubscription(Model):
     """One browser's subscription. The endpoint is a secret: never shown by any API or log."""
 
     __tablename__ = "push_subscriptions"
@@ -37,7 +37,7 @@ class DeliveryState(str, enum.Enum):
     GONE = "gone"  # the push service says the subscription no longer exists
 
 
-class Delivery(db.Model):
+class Delivery(Model):
     """One notice to one subscription; created when the notice goes out."""
 
     __tablename__ = "push_deliveries"

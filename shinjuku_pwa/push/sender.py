@@ -39,7 +39,7 @@ def encrypt(job: PushJob) -> bytes:
 
 def encrypt_many(jobs: list[PushJob]) -> list[bytes | None]:
     """Encrypt a chunk (run in a process pool); None where a browser's key cannot be used."""
-    bodies = []
+    bodies: list[bytes | None] = []
     for job in jobs:
         try:
             bodies.append(encrypt(job))
@@ -74,6 +74,11 @@ class PushSender:
         if self._session:
             await self._session.close()
 
+    def _client(self) -> aiohttp.ClientSession:
+        if self._session is None:
+            raise RuntimeError("PushSender sends only inside `async with`")
+        return self._session
+
     async def _send_one(self, job: PushJob, body: bytes | None, gate: asyncio.Semaphore) -> PushOutcome:
         if body is None:  # a key the browser gave us that cannot be used
             return PushOutcome(job.delivery_id, 400, error="encrypt")
@@ -87,7 +92,7 @@ class PushSender:
                 "Content-Type": "application/octet-stream",
             }
             try:
-                async with self._session.post(job.endpoint, data=body, headers=headers, allow_redirects=False) as response:
+                async with self._client().post(job.endpoint, data=body, headers=headers, allow_redirects=False) as response:
                     await response.read()
                     return PushOutcome(job.delivery_id, response.status, response.headers.get("Retry-After"))
             except (TimeoutError, aiohttp.ClientError, OSError) as exc:

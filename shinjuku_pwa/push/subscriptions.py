@@ -19,7 +19,7 @@ def save_subscription(data: dict, now: dt.datetime) -> tuple[PushSubscription, b
     keys = data["subscription"]["keys"]
     row = db.session.scalar(select(PushSubscription).where(PushSubscription.endpoint == endpoint))
     created = row is None
-    if created:
+    if row is None:
         row = PushSubscription(endpoint=endpoint, endpoint_origin=origin_of(endpoint), created_at=now)
         db.session.add(row)
     row.p256dh = keys["p256dh"]

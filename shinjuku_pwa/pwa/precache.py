@@ -43,6 +43,8 @@ def worker_version() -> str:
     digest = hashlib.sha256()
     for name, file_hash in sorted(asset_hashes().items()):
         digest.update(f"{name}:{file_hash}\n".encode())
+    if current_app.template_folder is None:
+        raise RuntimeError("the service worker's version needs the app's template folder")
     roots = [Path(current_app.template_folder), Path(current_app.config["TRANSLATIONS_DIR"])]
     for root in roots:
         for path in sorted(root.rglob("*")):

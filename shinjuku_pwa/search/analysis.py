@@ -33,7 +33,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
-from typing import Any
+from typing import Any, cast
 
 from whoosh.analysis import Token as WhooshToken
 from whoosh.analysis import Tokenizer
@@ -137,7 +137,8 @@ class Run:
 @lru_cache(maxsize=64)
 def script_runs(text: str) -> tuple[Run, ...]:
     """Runs of one script each, in order (cached: one text feeds words, grams and pairs)."""
-    return tuple(Run(m.lastgroup, m.group(), m.start()) for m in _RUNS.finditer(text))
+    # Every alternative of _RUNS is a named group: lastgroup is never None.
+    return tuple(Run(cast(str, m.lastgroup), m.group(), m.start()) for m in _RUNS.finditer(text))
 
 
 # --- Sudachi ----------------------------------------------------------------------------------
@@ -255,7 +256,7 @@ def sectioned(title: str, head: str, body: str) -> str:
 
 
 class _SectionedTokenizer(Tokenizer):
-    section_weights = SECTION_WEIGHTS
+    section_weights: tuple[float, ...] = SECTION_WEIGHTS
 
     def terms(self, text: str) -> list[str]:
         """The index terms of one cleaned section; each analyzer's tokenizer says how."""

@@ -85,7 +85,7 @@ class Catalog:
     def completion_candidates(self, prefix: str, scan_limit: int = 400) -> list[tuple[str, int]]:
         """(key, docnum) pairs whose key starts with prefix; at most scan_limit are looked at."""
         keys = self._completion_keys
-        found = []
+        found: list[tuple[str, int]] = []
         index = bisect_left(keys, prefix)
         while index < len(keys) and len(found) < scan_limit and keys[index].startswith(prefix):
             found.append(self.completions[index])

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
@@ -123,7 +124,7 @@ def _item_lines(text: str) -> list[int]:
     return [item.start_mark.line + 1 for item in node.value]
 
 
-def _read_list(path: Path, label: str, errors: list[str]) -> list[tuple[int, object]]:
+def _read_list(path: Path, label: str, errors: list[str]) -> list[tuple[int, Any]]:
     if not path.exists():
         return []
     text = path.read_text(encoding="utf-8")

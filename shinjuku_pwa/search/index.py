@@ -29,6 +29,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal, overload
 
 from whoosh import index as whoosh_index
 from whoosh.collectors import TopCollector
@@ -113,6 +114,12 @@ def exclusive_build(root: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+@overload
+def build_index(root: Path, documents: list[SearchDocument], curation: Curation,
+                unless_live: Literal[False] = False) -> BuildReport: ...
+@overload
+def build_index(root: Path, documents: list[SearchDocument], curation: Curation,
+                unless_live: bool) -> BuildReport | None: ...
 def build_index(root: Path, documents: list[SearchDocument], curation: Curation,
                 unless_live: bool = False) -> BuildReport | None:
     """Write a complete new index for `documents`, then make it the live one.
@@ -263,14 +270,12 @@ class LiveIndex:
         return searcher
 
     def _scorer(self) -> PostingsScorer | None:
-        scorer = getattr(self._local, "scorer", False)
-        if scorer is False:
+        if not hasattr(self._local, "scorer"):
             try:
-                scorer = PostingsScorer(self.searcher().reader(), self.postings_cache)
+                self._local.scorer = PostingsScorer(self.searcher().reader(), self.postings_cache)
             except UnsupportedQuery:
-                scorer = None
-            self._local.scorer = scorer
-        return scorer
+                self._local.scorer = None
+        return self._local.scorer
 
     def top_hits(self, query, limit: int, deadline: float) -> tuple[list[tuple[float, int]], bool]:
         """(score, docnum) pairs, best first, and whether the deadline cut the search short."""

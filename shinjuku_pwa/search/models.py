@@ -8,12 +8,12 @@ from __future__ import annotations
 from sqlalchemy import Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..core.extensions import db
+from ..core.extensions import Model
 
 MISS_QUERY_LENGTH = 200
 
 
-class SearchMiss(db.Model):
+class SearchMiss(Model):
     __tablename__ = "search_misses"
     __table_args__ = (UniqueConstraint("query", "locale", name="uq_search_miss_query_locale"),)
 

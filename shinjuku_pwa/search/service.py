@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Literal, cast, overload
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, Table, select, update
+from sqlalchemy.dialects.postgresql import Insert as PostgresqlInsert
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import Insert as SqliteInsert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from whoosh import WhooshError
 
@@ -91,6 +95,10 @@ def _content_dir(content_dir: Path | None) -> Path:
     return Path(content_dir or current_app.config["CONTENT_DIR"])
 
 
+@overload
+def refresh_index(strict: bool = True, content_dir: Path | None = None, unless_live: Literal[False] = False) -> BuildReport: ...
+@overload
+def refresh_index(strict: bool = True, content_dir: Path | None = None, *, unless_live: bool) -> BuildReport | None: ...
 def refresh_index(strict: bool = True, content_dir: Path | None = None, unless_live: bool = False) -> BuildReport | None:
     """Rebuild the index from every source and swap it in.
 
@@ -137,6 +145,8 @@ def ensure_index() -> LiveIndex:
     if live is None:
         refresh_index(strict=False, unless_live=True)
         live = live_index(root)
+    if live is None:  # built just now, or by another process while this one waited for the lock
+        raise RuntimeError(f"no live search index under {root} after building one")
     return live
 
 
@@ -312,9 +322,11 @@ def record_miss(query: str, lang: str) -> None:
     key = miss_key(query)
     if not key:
         return
-    table = SearchMiss.__table__
+    table = cast(Table, SearchMiss.__table__)  # a declarative model's table
     dialect = db.session.get_bind().dialect.name
-    inserts = {"postgresql": postgresql_insert, "sqlite": sqlite_insert}
+    inserts: dict[str, Callable[[Table], PostgresqlInsert | SqliteInsert]] = {
+        "postgresql": postgresql_insert, "sqlite": sqlite_insert,
+    }
     if dialect in inserts:
         statement = inserts[dialect](table).values(query=key, locale=lang, count=1)
         statement = statement.on_conflict_do_update(
@@ -322,9 +334,10 @@ def record_miss(query: str, lang: str) -> None:
         )
         db.session.execute(statement)
     else:
-        updated = db.session.execute(
+        # An UPDATE gives a CursorResult (with rowcount); Session.execute is annotated as Result.
+        updated = cast(CursorResult[Any], db.session.execute(
             update(table).where(table.c.query == key, table.c.locale == lang).values(count=table.c.count + 1)
-        )
+        ))
         if not updated.rowcount:
             db.session.add(SearchMiss(query=key, locale=lang, count=1))
     db.session.commit()

@@ -31,7 +31,7 @@ def _find_spans(folded: str, needles: Iterable[str]) -> list[tuple[int, int]]:
 
 
 def _raw_spans(folded: str, needles: list[str]) -> list[tuple[int, int]]:
-    spans = []
+    spans: list[tuple[int, int]] = []
     for needle in needles:
         if not needle:
             continue

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.clock import utcnow
 from ..core.database import UtcDateTime
-from ..core.extensions import db
+from ..core.extensions import Model
 
 
 class StaffRole(str, enum.Enum):
@@ -31,7 +31,7 @@ def _enum_column(enum_class: type[enum.Enum], name: str) -> Enum:
                 values_callable=lambda members: [m.value for m in members])
 
 
-class StaffUser(db.Model):
+class StaffUser(Model):
     """A ward staff account. Never deleted (the audit log points at it); disabled instead."""
 
     __tablename__ = "staff_users"
@@ -48,7 +48,7 @@ class StaffUser(db.Model):
     tokens: Mapped[list[ApiToken]] = relationship(back_populates="staff", order_by="ApiToken.id")
 
 
-class StaffSession(db.Model):
+class StaffSession(Model):
     """One signed-in browser. The cookie holds only a random id; signing out deletes the row,
     so a copied cookie is worthless afterwards."""
 
@@ -63,7 +63,7 @@ class StaffSession(db.Model):
     staff: Mapped[StaffUser] = relationship(lazy="joined")
 
 
-class ApiToken(db.Model):
+class ApiToken(Model):
     """A bearer token for the staff API, acting as its owner with the owner's current role."""
 
     __tablename__ = "api_tokens"
@@ -84,7 +84,7 @@ class ApiToken(db.Model):
         return self.revoked_at is not None
 
 
-class AuditLog(db.Model):
+class AuditLog(Model):
     """One staff action: who, what, on which object, when, from where. Append-only: the ORM
     refuses updates and deletes (audit.py) and so does the database (triggers, migration 0005_admin…)."""
 
