@@ -8,8 +8,10 @@ PORT ?= 8000
 WORKERS ?= 2
 # translations/<folder> : Babel locale used for plural rules (ja_EASY is easy Japanese, formatted as ja)
 CATALOGS := ja:ja ja_EASY:ja en:en zh_Hans:zh_Hans zh_Hant:zh_Hant ko:ko vi:vi ne:ne my:my
+# What `make install` puts in the virtualenv besides the app: the test and lint tools.
+EXTRAS := test,lint
 
-.PHONY: run test setup install db content keys compile-translations translations audit clean
+.PHONY: run test lint setup install db content keys compile-translations translations audit clean
 
 run: setup
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C stops)"
@@ -18,6 +20,13 @@ run: setup
 test: install compile-translations
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# Style (ruff), types (mypy, configured in pyproject.toml) and the import layers (import-linter).
+lint: install
+	@test -x $(BIN)/ruff -a -x $(BIN)/mypy -a -x $(BIN)/lint-imports || $(BIN)/python -m pip install --quiet -e '.[$(EXTRAS)]'
+	$(BIN)/ruff check shinjuku_pwa tests bench scripts
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
 setup: install compile-translations db content keys
 
 install: $(VENV)/.installed
@@ -25,7 +34,7 @@ install: $(VENV)/.installed
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[$(EXTRAS)]'
 	touch $@
 
 db: install
