@@ -18,6 +18,7 @@ from shinjuku_pwa import create_app
 from shinjuku_pwa.composition.content_import import import_content
 from shinjuku_pwa.core.config import PROJECT_ROOT
 from shinjuku_pwa.core.extensions import db
+from tests.content_factory import make_content
 
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 ON_POSTGRES = DATABASE_URL.startswith("postgres")
@@ -110,3 +111,12 @@ def content_app(tmp_path_factory):
 @pytest.fixture
 def client(content_app):
     return content_app.test_client()
+
+
+@pytest.fixture
+def partly_translated_app(make_app, tmp_path):
+    """Content with one page, `moving-in`, only in ja, ja-easy and en: the bundled pages are in every locale."""
+    app = make_app(content_dir=make_content(tmp_path / "content"))
+    with app.app_context():
+        import_content(tmp_path / "content")
+    return app
