@@ -14,6 +14,7 @@ from typing import Any
 
 from ..content.loader import ContentBundle, ContentInvalid, load_content
 from ..content.sync import StoredKind, sync_rows, sync_translations
+from ..core import versions
 from ..core.clock import utcnow
 from ..core.extensions import db
 from ..japanese.furigana import FURIGANA_LOCALES, with_furigana
@@ -75,6 +76,8 @@ def import_content(root: Path) -> ImportReport:
     try:
         for section in sections:
             section.apply(loaded[section.name], report)
+        if report.changed:
+            versions.bump(db.session, versions.CONTENT)  # every host's pages and index follow
         db.session.commit()
     except Exception:
         db.session.rollback()

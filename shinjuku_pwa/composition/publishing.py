@@ -8,6 +8,7 @@ import logging
 import signal
 from dataclasses import dataclass, field
 
+from ..core import versions
 from ..core.clock import utcnow
 from ..core.database import write_transaction
 from ..notices.services import expire_due, take_due_notices
@@ -35,6 +36,8 @@ def publish_due(now: dt.datetime) -> list[int]:
     """Publish every scheduled notice whose time has come and queue its pushes, in one transaction."""
     with write_transaction() as session:
         published = take_due_notices(session, now)
+        if published:
+            versions.bump(session, versions.NOTICES)
         for notice in published:
             count = enqueue_deliveries(notice, now) if notice.push else 0
             record_action(Actor.system("push worker"), "notice.published", "notice", notice.id,

@@ -6,6 +6,7 @@ import datetime as dt
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
+from ..core import versions
 from ..core.database import write_transaction
 from ..core.errors import DomainError, NotFound
 from ..core.extensions import db
@@ -132,7 +133,10 @@ def expire_due(now: dt.datetime) -> list[int]:
         .execution_options(synchronize_session=False)
     )
     with write_transaction() as session:
-        return list(session.scalars(flip))
+        expired = list(session.scalars(flip))
+        if expired:
+            versions.bump(session, versions.NOTICES)
+        return expired
 
 
 def localize_notice(notice: Notice, lang: str) -> dict:
