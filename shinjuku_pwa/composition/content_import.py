@@ -77,7 +77,7 @@ def import_content(root: Path) -> ImportReport:
         for section in sections:
             section.apply(loaded[section.name], report)
         if report.changed:
-            versions.bump(db.session, versions.CONTENT)  # every host's pages and index follow
+            versions.bump(db.session(), versions.CONTENT)  # every host's pages and index follow
         db.session.commit()
     except Exception:
         db.session.rollback()
