@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/http.py [--duration 5] [--clients 1,64] [--pages home,page-view,...]
                                    [--tool auto|wrk|python] [--slow-clients 8] [--json out.json]
+                                   [--gunicorn-args "--worker-class sync" ...]
 
 Sets up its own instance in a temporary folder (SQLite; with DATABASE_URL on PostgreSQL, a
 schema of its own that is dropped afterwards), migrates it and imports the bundled content with
@@ -15,9 +16,13 @@ requests/s at the same number of clients. Before its rows, every URL of a page t
 twice and then loaded for `--warmup` seconds unrecorded, so the table shows the steady state. The floor is measured first and again last (the
 machine is shared: its mean is the baseline, and the two runs show the drift).
 
-Requests carry `Accept-Encoding: gzip, br` as browsers send it. `--gunicorn-args` passes extra
-gunicorn options to both servers (through GUNICORN_CMD_ARGS, which overrides gunicorn.conf.py),
-e.g. `--gunicorn-args "--worker-class sync"` to compare worker models.
+Requests carry `Accept-Encoding: gzip, br` as browsers send it. wrk corrects its latencies
+for coordinated omission (a request slower than its connection's average also counts the
+requests it held up), so its p95/p99 are on the pessimistic side; `--tool python` reports the
+latencies as measured. `--gunicorn-args` passes extra
+gunicorn options to the app and its floor (through GUNICORN_CMD_ARGS, which overrides
+gunicorn.conf.py); given several times, it compares settings in one run, taking turns row by row,
+e.g. `--gunicorn-args "--worker-class sync" --gunicorn-args "--worker-class gevent"`.
 
 With `--slow-clients N`, a last section opens N connections that send request headers a byte
 at a time and times other clients' requests meanwhile (`make run`'s slow-client defence).
@@ -245,23 +250,32 @@ EXPECTED = {
 }
 
 
-def warm_up(app_url: str, page_type: str, paths: list[str], rounds: int = 2) -> None:
+def warm_up(app_url: str, page_type: str, paths: list[str], rounds: int = 2) -> list[str]:
     """Every path requested `rounds` times, 8 at a time (so every worker sees most of them): the
-    table is the steady state, not each process's first render of a page. Each answer is checked:
-    a wrong URL would measure an error page."""
-    def check(path: str) -> None:
-        status, body = get(app_url + path, timeout=60)
+    table is the steady state, not each process's first render of a page. The first path is
+    checked alone, a wrong URL stops the run (it would measure an error page); the failures of
+    the others are returned."""
+    def fetch(path: str) -> str | None:
+        try:
+            status, body = get(app_url + path, timeout=60)
+        except OSError as error:
+            return f"GET {path}: {error}"
         if status != 200 or EXPECTED.get(page_type, b"") not in body:
-            raise RuntimeError(f"{page_type}: GET {path} answered {status} without the expected content")
+            return f"GET {path} answered {status} without the expected content"
+        return None
 
+    first = fetch(paths[0])
+    if first:
+        raise RuntimeError(f"{page_type}: {first}")
     with ThreadPoolExecutor(8) as pool:
-        list(pool.map(check, paths * rounds))
+        return [failure for failure in pool.map(fetch, paths * rounds) if failure]
 
 
 # --- load ------------------------------------------------------------------------------------
 
 @dataclass
 class Run:
+    server: str  # the setting (gunicorn options) it ran under
     name: str
     clients: int
     requests: int
@@ -270,6 +284,7 @@ class Run:
     p95: float
     p99: float
     errors: int
+    warmup_failures: list[str] = field(default_factory=list)
     ratio: float | None = None
     notes: list[str] = field(default_factory=list)
 
@@ -389,10 +404,17 @@ def run_python(url: str, paths: list[str], clients: int, seconds: float, _workdi
     return result
 
 
-def measure(tool, name: str, url: str, paths: list[str], clients: int, seconds: float, workdir: Path) -> Run:
+def measure(tool, name: str, url: str, paths: list[str], clients: int, seconds: float, workdir: Path,
+            server: str = "") -> Run:
     result = tool(url, paths, clients, seconds, workdir)
-    return Run(name, clients, result["requests"], result["seconds"], result["p50"], result["p95"], result["p99"],
-               result["errors"])
+    # Requests the load left queued in the server are still served after it stops; one more
+    # request waits behind them, so the next row does not start with this row's queue.
+    try:
+        get(url + paths[0], timeout=60)
+    except OSError:
+        pass
+    return Run(server, name, clients, result["requests"], result["seconds"], result["p50"], result["p95"],
+               result["p99"], result["errors"])
 
 
 # --- slow clients ----------------------------------------------------------------------------
@@ -444,12 +466,12 @@ def timed_get(url: str, timeout: float) -> float | None:
 def slow_client_section(app_url: str, port: int, slow: int, path: str, others: int = 10) -> str:
     with TricklingClients(port, slow):
         time.sleep(1.0)  # every trickling connection is mid-headers now
-        timings = [timed_get(app_url + path, timeout=5) for _ in range(others)]
+        timings = [timed_get(app_url + path, timeout=2) for _ in range(others)]
     served = [t for t in timings if t is not None]
     within = sum(t <= 1 for t in served)
     worst = f"{max(served) * 1000:.0f} ms" if served else "-"
     return (f"{slow} connections trickling headers a byte at a time; {others} other requests for {path} one after "
-            f"another: {len(served)} served within 5 s, {within} within 1 s, slowest {worst}; "
+            f"another: {len(served)} served within 2 s, {within} within 1 s, slowest {worst}; "
             f"{'met' if within == others else 'NOT met'} (target: all within 1 s)")
 
 
@@ -460,6 +482,8 @@ def target_notes(run: Run) -> list[str]:
     notes = []
     if run.errors:
         notes.append(f"{run.errors} errors")
+    if run.warmup_failures:
+        notes.append(f"{len(run.warmup_failures)} failed in warm-up, e.g. {run.warmup_failures[0]}")
     if run.clients == BUSY_CLIENTS:
         share = PAGE_TYPES[run.name]
         if run.ratio is not None and run.ratio < share:
@@ -469,18 +493,45 @@ def target_notes(run: Run) -> list[str]:
     return notes
 
 
-def table(runs: list[Run]) -> str:
-    lines = ["| page type | clients | req/s | p50 ms | p95 ms | p99 ms | errors | ratio to floor | target |",
-             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
+def table(runs: list[Run], with_server: bool) -> str:
+    server_head, server_rule = ("| server ", "| --- ") if with_server else ("", "")
+    lines = [f"{server_head}| page type | clients | req/s | p50 ms | p95 ms | p99 ms | errors | ratio to floor | target |",
+             f"{server_rule}| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
     for run in runs:
         if run.name.startswith("floor"):
             ratio, verdict = "", ""
         else:
             ratio = f"{run.ratio:.1%}" if run.ratio is not None else ""
             verdict = "; ".join(run.notes) if run.notes else ("met" if run.clients == BUSY_CLIENTS else "")
-        lines.append(f"| {run.name} | {run.clients} | {run.rate:,.0f} | {run.p50:.1f} | {run.p95:.1f} | {run.p99:.1f} "
-                     f"| {run.errors} | {ratio} | {verdict} |")
+        server = f"| {run.server} " if with_server else ""
+        lines.append(f"{server}| {run.name} | {run.clients} | {run.rate:,.0f} | {run.p50:.1f} | {run.p95:.1f} "
+                     f"| {run.p99:.1f} | {run.errors} | {ratio} | {verdict} |")
     return "\n".join(lines)
+
+
+@dataclass
+class Setting:
+    """One way of serving: the app and the floor under gunicorn.conf.py plus `args`."""
+    args: str
+    app: Gunicorn
+    floor: Gunicorn
+
+    @property
+    def label(self) -> str:
+        return self.args or "gunicorn.conf.py"
+
+
+def start_setting(number: int, args: str, env: dict, workdir: Path) -> list[Gunicorn]:
+    env = {**env, "GUNICORN_CMD_ARGS": args} if args else env
+    app = Gunicorn(f"app-{number}", "wsgi:app", env, PROJECT_ROOT, workdir, "/ja/")
+    try:
+        # The floor: the same settings, minus the push worker (it would only load the machine).
+        floor = Gunicorn(f"floor-{number}", "floor_app:app", {**env, "PUSH_WORKER_IN_WEB": "0"}, workdir / "floor",
+                         workdir, "/")
+    except Exception:
+        app.stop()
+        raise
+    return [app, floor]
 
 
 def main() -> None:
@@ -490,7 +541,9 @@ def main() -> None:
     parser.add_argument("--clients", default=f"1,{BUSY_CLIENTS}", help="comma-separated concurrent client counts")
     parser.add_argument("--pages", default=",".join(PAGE_TYPES), help=f"comma-separated, of: {', '.join(PAGE_TYPES)}")
     parser.add_argument("--tool", choices=("auto", "wrk", "python"), default="auto")
-    parser.add_argument("--gunicorn-args", default="", help="extra gunicorn options for both servers")
+    parser.add_argument("--gunicorn-args", action="append",
+                        help="extra gunicorn options for the app and its floor; repeat to compare settings "
+                             "row by row in one run")
     parser.add_argument("--slow-clients", type=int, default=8, help="trickling connections in the last section (0: skip)")
     parser.add_argument("--urls", type=int, default=100, help="distinct URLs per page type, at most")
     parser.add_argument("--seed", type=int, default=14)
@@ -511,65 +564,80 @@ def main() -> None:
     (workdir / "floor").mkdir()
     (workdir / "floor" / "floor_app.py").write_text(FLOOR_APP)
     instance = Instance(workdir)
-    env = dict(instance.env)
-    if args.gunicorn_args:
-        env["GUNICORN_CMD_ARGS"] = args.gunicorn_args
-    servers = []
+    servers: list[Gunicorn] = []
     try:
         started = time.monotonic()
-        app = Gunicorn("app", "wsgi:app", env, PROJECT_ROOT, workdir, "/ja/")
-        servers.append(app)
-        # The floor: the same settings, minus the push worker (it would only load the machine).
-        floor = Gunicorn("floor", "floor_app:app", {**env, "PUSH_WORKER_IN_WEB": "0"}, workdir / "floor", workdir, "/")
-        servers.append(floor)
-        notice_id = publish_notice(instance, app.url)
-        paths = page_paths(app.url, notice_id, random.Random(args.seed), args.urls)
-        print(f"# HTTP benchmark: {instance.database}, gunicorn.conf.py"
-              f"{' + ' + args.gunicorn_args if args.gunicorn_args else ''}, load from {tool_name}, "
-              f"{args.duration:g} s per row, {os.cpu_count()} cores (set up in {time.monotonic() - started:.0f} s)\n",
-              flush=True)
+        settings = []
+        for number, extra in enumerate(args.gunicorn_args or [""]):
+            servers += start_setting(number, extra, instance.env, workdir)
+            settings.append(Setting(extra, *servers[-2:]))
+        notice_id = publish_notice(instance, settings[0].app.url)
+        paths = page_paths(settings[0].app.url, notice_id, random.Random(args.seed), args.urls)
+        print(f"# HTTP benchmark: {instance.database}; {' vs '.join(s.label for s in settings)}; load from "
+              f"{tool_name}, {args.duration:g} s per row, {os.cpu_count()} cores "
+              f"(set up in {time.monotonic() - started:.0f} s)\n", flush=True)
+        runs = run_rows(settings, pages, paths, client_counts, tool, args, workdir)
 
-        def floor_runs(label: str) -> list[Run]:
-            return [measure(tool, f"floor ({label})", floor.url, ["/"], n, args.duration, workdir) for n in client_counts]
-
-        measure(tool, "warm-up", floor.url, ["/"], BUSY_CLIENTS, args.warmup, workdir)
-        runs = floor_runs("first")
-        for page_type in pages:
-            warm_up(app.url, page_type, paths[page_type])
-            measure(tool, "warm-up", app.url, paths[page_type], BUSY_CLIENTS, args.warmup, workdir)
-            for clients in client_counts:
-                runs.append(measure(tool, page_type, app.url, paths[page_type], clients, args.duration, workdir))
-                print(f"  {page_type} x {clients}: {runs[-1].rate:,.0f} req/s", file=sys.stderr, flush=True)
-        runs += floor_runs("last")
-
-        floor_rate = {n: sum(r.rate for r in runs if r.name.startswith("floor") and r.clients == n) / 2
-                      for n in client_counts}
+        floor_rate = {(s.label, n): sum(r.rate for r in runs if r.name.startswith("floor") and r.server == s.label
+                                        and r.clients == n) / 2 for s in settings for n in client_counts}
         for run in runs:
             if not run.name.startswith("floor"):
-                run.ratio = run.rate / floor_rate[run.clients] if floor_rate[run.clients] else None
+                floor = floor_rate[run.server, run.clients]
+                run.ratio = run.rate / floor if floor else None
                 run.notes = target_notes(run)
-        print(table(runs))
-        print(f"\nFloor (mean of first and last): "
-              + ", ".join(f"{floor_rate[n]:,.0f} req/s at {n} client{'s' if n > 1 else ''}" for n in client_counts))
-        missed = [r for r in runs if r.notes]
-        print(f"Targets (at {BUSY_CLIENTS} clients: page reads >= 40% of the floor, search and checklist >= 15%, "
-              f"p99 < {P99_TARGET_MS} ms; 0 errors): "
-              + ("all met" if not missed else f"{len(missed)} of {sum(not r.name.startswith('floor') for r in runs)} rows miss"))
-        slow = None
-        if args.slow_clients:
-            slow = slow_client_section(app.url, app.port, args.slow_clients, "/api/v1/categories")
-            print(f"Slow clients: {slow}")
+        print(table(runs, with_server=len(settings) > 1))
+        for setting in settings:
+            print(f"\nFloor{' under ' + setting.label if len(settings) > 1 else ''} (mean of first and last): "
+                  + ", ".join(f"{floor_rate[setting.label, n]:,.0f} req/s at {n} client{'s' if n > 1 else ''}"
+                              for n in client_counts))
+            rows = [r for r in runs if r.server == setting.label and not r.name.startswith("floor")]
+            missed = [r for r in rows if r.notes]
+            print(f"Targets (at {BUSY_CLIENTS} clients: page reads >= 40% of the floor, search and checklist >= 15%, "
+                  f"p99 < {P99_TARGET_MS} ms; 0 errors): "
+                  + ("all met" if not missed else f"{len(missed)} of {len(rows)} rows miss"))
+            if args.slow_clients:
+                print("Slow clients: " + slow_client_section(setting.app.url, setting.app.port, args.slow_clients,
+                                                             "/api/v1/categories"))
         if args.json:
             args.json.write_text(json.dumps({
-                "database": instance.database, "gunicorn_args": args.gunicorn_args, "tool": tool_name,
-                "duration": args.duration, "floor": floor_rate, "slow_clients": slow,
-                "runs": [{**r.__dict__, "rate": r.rate} for r in runs],
+                "database": instance.database, "settings": [s.label for s in settings], "tool": tool_name,
+                "duration": args.duration, "runs": [{**r.__dict__, "rate": r.rate} for r in runs],
             }, indent=2))
+    except Exception:
+        for server in servers:  # what the servers said is usually the answer
+            print(f"--- {server.name} server log (end) ---\n{server.log.read_text()[-4000:]}", file=sys.stderr)
+        raise
     finally:
         for server in servers:
             server.stop()
         instance.drop()
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+def run_rows(settings: list[Setting], pages: list[str], paths: dict[str, list[str]], client_counts: list[int],
+             tool, args, workdir: Path) -> list[Run]:
+    """The floor first, each page type, the floor again; settings take turns row by row, so a
+    change in the machine's load meanwhile touches them alike."""
+    def floor_runs(label: str) -> list[Run]:
+        return [measure(tool, f"floor ({label})", s.floor.url, ["/"], n, args.duration, workdir, s.label)
+                for n in client_counts for s in settings]
+
+    for setting in settings:
+        measure(tool, "warm-up", setting.floor.url, ["/"], BUSY_CLIENTS, args.warmup, workdir)
+    runs = floor_runs("first")
+    for page_type in pages:
+        failures = {}
+        for setting in settings:
+            failures[setting.label] = warm_up(setting.app.url, page_type, paths[page_type])
+            measure(tool, "warm-up", setting.app.url, paths[page_type], BUSY_CLIENTS, args.warmup, workdir)
+        for clients in client_counts:
+            for setting in settings:
+                run = measure(tool, page_type, setting.app.url, paths[page_type], clients, args.duration, workdir,
+                              setting.label)
+                run.warmup_failures = failures[setting.label] if clients == client_counts[-1] else []
+                runs.append(run)
+                print(f"  {setting.label}: {page_type} x {clients}: {run.rate:,.0f} req/s", file=sys.stderr, flush=True)
+    return runs + floor_runs("last")
 
 
 if __name__ == "__main__":
