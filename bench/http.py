@@ -159,7 +159,9 @@ class Instance:
             env["DATABASE_URL"] = f"sqlite:///{folder / 'bench.sqlite3'}"
         self.env = env
         self.database = "PostgreSQL" if self.schema else env["DATABASE_URL"].split(":", 1)[0]
-        # What `make setup` runs.
+
+    def set_up(self) -> None:
+        """What `make setup` runs."""
         for command in (["db", "upgrade"], ["content", "import"], ["push", "keys"]):
             self.flask(*command)
 
@@ -565,10 +567,12 @@ def main() -> None:
     workdir = Path(tempfile.mkdtemp(prefix="http-bench-"))
     (workdir / "floor").mkdir()
     (workdir / "floor" / "floor_app.py").write_text(FLOOR_APP)
-    instance = Instance(workdir)
+    instance = None
     servers: list[Gunicorn] = []
     try:
         started = time.monotonic()
+        instance = Instance(workdir)
+        instance.set_up()
         settings = []
         for number, extra in enumerate(args.gunicorn_args or [""]):
             servers += start_setting(number, extra, instance.env, workdir)
@@ -612,7 +616,8 @@ def main() -> None:
     finally:
         for server in servers:
             server.stop()
-        instance.drop()
+        if instance is not None:
+            instance.drop()
         shutil.rmtree(workdir, ignore_errors=True)
 
 
