@@ -1,7 +1,14 @@
-"""gunicorn settings for `make run`: the push worker runs beside the web server.
+"""gunicorn settings for `make run` (and for production, behind nginx: README "Serving").
 
-In production run the worker as its own process (`flask --app shinjuku_pwa push worker`) and set
-PUSH_WORKER_IN_WEB=0 here; on a laptop one command must be enough.
+Worker model: gthread. Each worker process reads and answers requests in a pool of THREADS
+threads and keeps idle kept-alive connections in a poller, not in a thread; so a client that
+sends its request slowly holds one thread, not a whole worker. Sync workers were taken by as
+many slow clients as there are workers; gevent was as safe against slow clients but served
+some connections over and over while others waited seconds (bench/http.py, README).
+
+The push worker runs beside the web server. In production run it as its own process
+(`flask --app shinjuku_pwa push worker`) and set PUSH_WORKER_IN_WEB=0 here; on a laptop one
+command must be enough.
 """
 import os
 import subprocess
@@ -9,6 +16,14 @@ import sys
 
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("WORKERS", "2"))
+worker_class = "gthread"
+# Per worker. A connection that has sent part of a request holds a thread until it is complete
+# (one that has sent nothing yet, for up to 5 s), so up to THREADS - 1 such clients leave room
+# for everyone else whichever worker they land on; more than that is what nginx in front is for.
+threads = int(os.environ.get("THREADS", "16"))
+# Seconds an idle kept-alive connection stays open. Longer than nginx's upstream keepalive_timeout
+# (README: 4 s), so the proxy, never gunicorn, closes an idle connection between them.
+keepalive = 5
 accesslog = "-"
 graceful_timeout = 5
 
