@@ -25,6 +25,8 @@ threads = int(os.environ.get("THREADS", "16"))
 # (README: 4 s), so the proxy, never gunicorn, closes an idle connection between them.
 keepalive = 5
 accesslog = "-"
+# No control socket: nothing here uses it, and every gunicorn of a user would share its one path.
+control_socket_disable = True
 graceful_timeout = 5
 
 

@@ -3,9 +3,12 @@ from __future__ import annotations
 
 import gzip
 import re
+import threading
 
 import brotli
 import pytest
+
+from shinjuku_pwa.core.assets import hashed_name
 
 
 def _asset(client, pattern: str) -> str:
@@ -71,3 +74,33 @@ def test_home_and_page_views_fit_the_30_kb_budget_with_no_outside_requests(clien
 def test_bodies_over_one_megabyte_are_refused(client):
     response = client.post("/en/pages/moving-in/feedback", data={"helpful": "yes" + "x" * (1024 * 1024)})
     assert response.status_code == 413
+
+
+def test_threads_asking_for_asset_names_at_once_on_a_fresh_app_all_get_them(make_app, tmp_path):
+    """gthread workers: the first requests of a process arrive together; none may see half the names."""
+    static = tmp_path / "static"
+    for n in range(3000):  # hashed before css/ and js/: a long window for a thread to look in too soon
+        (static / "a" / f"{n:04}.txt").parent.mkdir(parents=True, exist_ok=True)
+        (static / "a" / f"{n:04}.txt").write_text(str(n))
+    for name in ("css/app.css", "js/app.js"):
+        (static / name).parent.mkdir(parents=True, exist_ok=True)
+        (static / name).write_text(name)
+    app = make_app(STATIC_DIR=str(static))
+    barrier = threading.Barrier(16)
+    failures = []
+
+    def ask():
+        with app.test_request_context("/ja/"):
+            barrier.wait()
+            try:
+                hashed_name("css/app.css")
+                hashed_name("js/app.js")
+            except KeyError as exc:
+                failures.append(exc)
+
+    threads = [threading.Thread(target=ask) for _ in range(16)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []

@@ -11,7 +11,7 @@ from ..admin.routes import bp as admin_bp
 from ..composition.content_cli import content_cli
 from ..composition.home import bp as home_bp
 from ..composition.worker_cli import WORKER_COMMANDS
-from ..core import database, errors, http_caching, i18n, security
+from ..core import database, errors, http_caching, i18n, security, versions
 from ..core.assets import bp as assets_bp
 from ..core.config import PROJECT_ROOT, from_environment
 from ..core.extensions import compress, db, migrate
@@ -75,6 +75,7 @@ def create_app(config: dict | None = None) -> Flask:
     security.init_app(app)
     http_caching.init_app(app)
     errors.init_app(app)
+    versions.init_app(app)
 
     @app.url_value_preprocessor
     def pull_locale(endpoint, values) -> None:

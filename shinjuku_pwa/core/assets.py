@@ -19,12 +19,14 @@ ONE_YEAR = 365 * 24 * 3600
 
 
 def _hashes() -> dict[str, str]:
-    cache = current_app.extensions.setdefault("asset_hashes", {})
-    if not cache:
+    cache: dict[str, str] | None = current_app.extensions.get("asset_hashes")
+    if cache is None:
+        # Built whole, then published in one assignment: another thread (gthread workers) sees
+        # either nothing yet or every file, never a half-filled mapping.
         root = Path(current_app.config["STATIC_DIR"])
-        for path in sorted(root.rglob("*")):
-            if path.is_file():
-                cache[path.relative_to(root).as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()[:10]
+        cache = {path.relative_to(root).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()[:10]
+                 for path in sorted(root.rglob("*")) if path.is_file()}
+        current_app.extensions["asset_hashes"] = cache
     return cache
 
 

@@ -88,6 +88,9 @@ def from_environment() -> dict:
         "PUSH_TIMEOUT_SECONDS": float(os.environ.get("PUSH_TIMEOUT_SECONDS", "10")),
         # Subscribing (and renewing) from one IP address; a household behind one router stays well within it.
         "PUSH_SUBSCRIBE_LIMIT_PER_IP": os.environ.get("PUSH_SUBSCRIBE_LIMIT_PER_IP", "30 per hour"),
+        # How often each process reads the state versions (core/versions.py): a change made on
+        # another host reaches this one's pages and search index within this many seconds.
+        "VERSION_POLL_SECONDS": float(os.environ.get("VERSION_POLL_SECONDS", "5")),
         # Processes `push worker` starts; encryption is CPU-bound, so one per core.
         "PUSH_WORKER_PROCESSES": int(os.environ.get("PUSH_WORKER_PROCESSES", "1")),
         # Deliveries one worker claims at a time (each claim is one statement).

@@ -13,6 +13,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 
+from flask import Flask, current_app
 from sqlalchemy import Integer, String, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -91,3 +92,16 @@ class VersionWatcher:
             for listener in self._listeners:
                 listener(before, fresh)
         return fresh
+
+
+def init_app(app: Flask) -> None:
+    """Give the app its watcher; every request checks it (a query at most every interval)."""
+    watcher = VersionWatcher(app.config["VERSION_POLL_SECONDS"])
+    app.extensions["versions"] = watcher
+    app.before_request(watcher.current)
+
+
+def watcher_of(app: Flask | None = None) -> VersionWatcher:
+    """The process's watcher, for listeners to subscribe (the page cache, the search index)."""
+    watcher: VersionWatcher = (app or current_app).extensions["versions"]
+    return watcher
