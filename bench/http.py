@@ -5,16 +5,16 @@
                                    [--gunicorn-args "--worker-class sync" ...]
 
 Sets up its own instance in a temporary folder (SQLite; with DATABASE_URL on PostgreSQL, a
-schema of its own that is dropped afterwards; any other DATABASE_URL is used as it is), migrates it and imports the bundled content with
-the flask CLI as `make run` does, then starts two gunicorns with the project's gunicorn.conf.py
+schema of its own that is dropped afterwards; any other DATABASE_URL is used as it is), migrates
+it and imports the bundled content with the flask CLI as `make run` does, then starts two gunicorns with the project's gunicorn.conf.py
 on free loopback ports: the app (wsgi:app) and the floor, a Flask app whose one view returns
 "ok". It publishes one notice through the staff API so the notice page exists, then drives each
 page type with 1 and with 64 concurrent clients from a separate process (wrk with a Lua script
 that rotates through many URLs per page type; a Python asyncio client when wrk is missing), and
 prints requests/s, p50/p95/p99 and errors per page type, each as a ratio of the floor's
 requests/s at the same number of clients. Before its rows, every URL of a page type is requested
-twice and then loaded for `--warmup` seconds unrecorded, so the table shows the steady state. The floor is measured first and again last (the
-machine is shared: its mean is the baseline, and the two runs show the drift).
+twice and then loaded for `--warmup` seconds unrecorded, so the table shows the steady state.
+The floor is measured first and again last (the machine is shared: its mean is the baseline, and the two runs show the drift).
 
 Requests carry `Accept-Encoding: gzip, br` as browsers send it. wrk corrects its latencies
 for coordinated omission (a request slower than its connection's average also counts the
@@ -59,6 +59,7 @@ import uuid  # noqa: E402
 from concurrent.futures import ThreadPoolExecutor  # noqa: E402
 from dataclasses import dataclass, field  # noqa: E402
 
+import sqlalchemy as sa
 import yaml  # noqa: E402
 
 LOCALES = ("ja", "ja-easy", "en", "zh-Hans", "zh-Hant", "ko", "vi", "ne", "my")
@@ -173,8 +174,6 @@ class Instance:
         return result.stdout
 
     def _admin(self, statement: str) -> None:
-        import sqlalchemy as sa
-
         engine = sa.create_engine(self.admin_url)
         with engine.begin() as connection:
             connection.execute(sa.text(statement))
