@@ -6,7 +6,8 @@
 
 Sets up its own instance in a temporary folder (SQLite; with DATABASE_URL on PostgreSQL, a
 schema of its own that is dropped afterwards; any other DATABASE_URL is used as it is), migrates
-it and imports the bundled content with the flask CLI as `make run` does, then starts two gunicorns with the project's gunicorn.conf.py
+it and imports the bundled content with the flask CLI as `make run` does, then starts two gunicorns with the
+project's gunicorn.conf.py
 on free loopback ports: the app (wsgi:app) and the floor, a Flask app whose one view returns
 "ok". It publishes one notice through the staff API so the notice page exists, then drives each
 page type with 1 and with 64 concurrent clients from a separate process (wrk with a Lua script
@@ -59,7 +60,7 @@ import uuid  # noqa: E402
 from concurrent.futures import ThreadPoolExecutor  # noqa: E402
 from dataclasses import dataclass, field  # noqa: E402
 
-import sqlalchemy as sa
+import sqlalchemy as sa  # noqa: E402
 import yaml  # noqa: E402
 
 LOCALES = ("ja", "ja-easy", "en", "zh-Hans", "zh-Hant", "ko", "vi", "ne", "my")
