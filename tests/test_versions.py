@@ -90,3 +90,17 @@ def test_the_watcher_keeps_the_last_versions_while_the_database_is_away(app):
         clock.now += 2
         assert watcher.current() == {"content": 4, "notices": 1}
         db.session.rollback()
+
+
+def test_a_request_checks_the_versions_and_still_answers_with_the_page(make_app):
+    app = make_app(VERSION_POLL_SECONDS=0)
+    heard = []
+    versions.watcher_of(app).subscribe(lambda before, after: heard.append(dict(after)))
+    client = app.test_client()
+    assert client.get("/ja/settings").mimetype == "text/html"
+    with app.app_context():
+        versions.bump(db.session(), versions.NOTICES)  # as another host publishing a notice
+        db.session.commit()
+    response = client.get("/ja/settings")
+    assert response.status_code == 200 and response.mimetype == "text/html"
+    assert heard[-1]["notices"] == 1

@@ -98,7 +98,10 @@ def init_app(app: Flask) -> None:
     """Give the app its watcher; every request checks it (a query at most every interval)."""
     watcher = VersionWatcher(app.config["VERSION_POLL_SECONDS"])
     app.extensions["versions"] = watcher
-    app.before_request(watcher.current)
+
+    @app.before_request
+    def check_versions() -> None:  # returns nothing: a value here would become the response
+        watcher.current()
 
 
 def watcher_of(app: Flask | None = None) -> VersionWatcher:
