@@ -11,7 +11,7 @@ import urllib.request
 import pytest
 
 from bench.http import TricklingClients
-from shinjuku_pwa.config import PROJECT_ROOT
+from shinjuku_pwa.core.config import PROJECT_ROOT
 from tests.browser.conftest import LiveServer
 
 SLOW_CONNECTIONS = 8
