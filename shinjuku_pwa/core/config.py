@@ -136,10 +136,13 @@ def _staff_and_security_settings() -> dict:
         # bearer tokens or is public and validates its own input.
         "WTF_CSRF_ENABLED": _flag("WTF_CSRF_ENABLED", True),
         "WTF_CSRF_CHECK_DEFAULT": False,
-        # Rate limits: in-memory per process by default; Redis shares them between processes.
+        # Rate limits and lock-outs: in Redis when set (shared by every host); else empty, and
+        # security.py counts them in INSTANCE_PATH/rate_limits.sqlite3, shared by this host's processes.
         "REDIS_URL": redis_url,
-        "RATELIMIT_STORAGE_URI": redis_url or "memory://",
-        # If Redis goes away, keep limiting in this process's memory rather than failing sign-ins.
+        "RATELIMIT_STORAGE_URI": redis_url,
+        # Prepended to every rate-limit key: lets deployments (or test runs) share one Redis.
+        "RATELIMIT_KEY_PREFIX": os.environ.get("RATELIMIT_KEY_PREFIX", ""),
+        # If the storage goes away, keep limiting in this process's memory rather than failing sign-ins.
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         "RATELIMIT_ENABLED": _flag("RATELIMIT_ENABLED", True),
         # A failed sign-in stays counted for the whole window (no reset at a clock boundary).

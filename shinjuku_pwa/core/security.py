@@ -14,6 +14,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .errors import handle_http_exception, locale_of_request
+from .rate_limits import local_storage_uri
 
 # Created without an app, like extensions.py; views decorate with `limiter.limit(...)`.
 csrf = CSRFProtect()
@@ -132,6 +133,9 @@ def init_app(app: Flask) -> None:
     # Flask-WTF also puts csrf_token in every template's context; a later processor wins.
     app.context_processor(lambda: {"csrf_token": session_csrf_token})
     app.before_request(check_csrf)
+    if not app.config.get("RATELIMIT_STORAGE_URI"):
+        # No Redis: count in a file every process of this host shares (rate_limits.py), not per process.
+        app.config["RATELIMIT_STORAGE_URI"] = local_storage_uri(app.instance_path)
     limiter.init_app(app)
     app.register_error_handler(CSRFError, answer_csrf_failure)
     app.register_error_handler(RateLimitExceeded, answer_rate_limited)

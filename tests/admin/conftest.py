@@ -10,6 +10,7 @@ import limits.storage.memory
 import limits.strategies
 import pytest
 
+from shinjuku_pwa.core import rate_limits
 from shinjuku_pwa.staff import services
 from shinjuku_pwa.staff.audit import Actor
 from shinjuku_pwa.staff.models import StaffRole, utcnow
@@ -67,7 +68,7 @@ def bearer(token: str) -> dict:
 
 
 class FakeClock:
-    """Time for the rate limiter's in-memory storage, moved forward by the test (never slept on)."""
+    """Time for the rate limiter's storages, moved forward by the test (never slept on)."""
 
     def __init__(self):
         self.now = time.time()  # starts at the real time, so "try again in N minutes" reads right
@@ -85,4 +86,5 @@ def limiter_clock(monkeypatch):
     fake_time = types.SimpleNamespace(time=clock.time)
     monkeypatch.setattr(limits.storage.memory, "time", fake_time)
     monkeypatch.setattr(limits.strategies, "time", fake_time)
+    monkeypatch.setattr(rate_limits, "time", fake_time)
     return clock

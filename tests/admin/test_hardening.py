@@ -142,12 +142,12 @@ def test_without_a_trusted_proxy_forwarded_headers_are_ignored(staff_app):
     assert "Strict-Transport-Security" not in response.headers
 
 
-def test_rate_limits_use_redis_when_redis_url_is_set_and_memory_otherwise(monkeypatch, tmp_path):
+def test_rate_limits_use_redis_when_redis_url_is_set_and_the_instance_file_otherwise(monkeypatch, tmp_path):
 
     monkeypatch.setenv("INSTANCE_PATH", str(tmp_path))
     monkeypatch.setenv("SECRET_KEY", "test")
     monkeypatch.delenv("REDIS_URL", raising=False)
-    assert from_environment()["RATELIMIT_STORAGE_URI"] == "memory://"
+    assert from_environment()["RATELIMIT_STORAGE_URI"] == ""  # security.py then uses INSTANCE_PATH/rate_limits.sqlite3
     monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/0")
     assert from_environment()["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:6379/0"
     monkeypatch.setenv("PREFERRED_URL_SCHEME", "https")
