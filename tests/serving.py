@@ -31,14 +31,21 @@ PASSWORD = "correct horse battery staple"
 FLASK = [sys.executable, "-m", "flask", "--app", "shinjuku_pwa"]
 
 
+_handed_out: set[int] = set()
+
+
 def free_port(start: int = PORT_BASE, stop: int = PORT_BASE + 100) -> int:
-    """A loopback port nobody listens on, from our range (several test processes may share it)."""
-    for port in list(range(start, stop)):
+    """A loopback port nobody listens on, from our range, never one handed out before in this run
+    (a port given to a server that is not listening yet would look free)."""
+    for port in range(start, stop):
+        if port in _handed_out:
+            continue
         with socket.socket() as sock:
             try:
                 sock.bind(("127.0.0.1", port))
             except OSError:
                 continue
+            _handed_out.add(port)
             return port
     raise RuntimeError(f"no free port in {start}-{stop}")
 
@@ -176,6 +183,15 @@ class Deployment:
         """One key for every process, as production sets VAPID_PRIVATE_KEY everywhere."""
         self.flask("push", "keys", instance=self.folder / "keys")
         self.vapid_key.write_text((self.folder / "keys" / "vapid_private.pem").read_text())
+
+    def import_content(self, content_dir: Path) -> None:
+        """The deploy step run once: content into the database (and the deploy folder's index)."""
+        self.extra_env["CONTENT_DIR"] = str(content_dir)
+        self.flask("content", "import")
+
+    def build_search_index(self, instance: Path) -> None:
+        """A host's own search index, built before it serves (hosts keep it in their INSTANCE_PATH)."""
+        self.flask("search", "reindex", instance=instance)
 
     def create_staff(self, email: str, role: str = "publisher") -> None:
         self.flask("staff", "create", email, "--role", role, "--password-stdin", stdin=PASSWORD + "\n")

@@ -9,6 +9,7 @@ from werkzeug.routing import BaseConverter, IntegerConverter
 from ..admin.notice_console import bp as notices_console_bp
 from ..admin.routes import bp as admin_bp
 from ..composition.content_cli import content_cli
+from ..composition.health import bp as health_bp
 from ..composition.home import bp as home_bp
 from ..composition.worker_cli import WORKER_COMMANDS
 from ..core import database, errors, http_caching, i18n, security, versions
@@ -99,6 +100,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(notices_console_bp)
     app.register_blueprint(push_bp)
     app.register_blueprint(reader_settings_bp)
+    app.register_blueprint(health_bp)
     init_api(app)
     app.cli.add_command(content_cli)
     app.cli.add_command(staff_cli)

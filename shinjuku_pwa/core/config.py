@@ -43,6 +43,14 @@ def _database_url(instance_path: Path) -> str:
     return url
 
 
+def _engine_options(url: str) -> dict:
+    options: dict = {"pool_pre_ping": True}
+    if url.startswith("postgresql"):
+        # Seconds to wait for a connection to the database (a blackholed host would take minutes).
+        options["connect_args"] = {"connect_timeout": int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "5"))}
+    return options
+
+
 def from_environment() -> dict:
     """Build the app's config mapping; every default is safe for a resident's laptop."""
     instance_path = _instance_path()
@@ -51,8 +59,9 @@ def from_environment() -> dict:
         # Signs session cookies and CSRF tokens.
         "SECRET_KEY": _persisted_secret_key(instance_path),
         "SQLALCHEMY_DATABASE_URI": _database_url(instance_path),
-        # Drop dead pooled connections instead of failing the next request.
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # Drop dead pooled connections instead of failing the next request (so a restarted
+        # database is used again without restarting us); never wait long for one that is away.
+        "SQLALCHEMY_ENGINE_OPTIONS": _engine_options(_database_url(instance_path)),
         # Where `content import` reads from when no --path is given.
         "CONTENT_DIR": os.environ.get("CONTENT_DIR", str(PROJECT_ROOT / "content")),
         # Static files (served under content-hashed names).

@@ -5,8 +5,11 @@ from typing import TypeAlias
 
 from flask import Flask, Response, current_app, g, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
-from werkzeug.exceptions import HTTPException, InternalServerError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
+from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
+from .extensions import db
 from .i18n import LOCALES, request_locale_from_headers
 
 
@@ -107,7 +110,37 @@ def handle_unexpected(exc: Exception) -> Response | HTTPException:
     return error_response(InternalServerError.code)
 
 
+# How long clients should wait before trying again while the database is away.
+DATABASE_RETRY_AFTER_SECONDS = 30
+
+
+def is_database_unavailable(exc: Exception) -> bool:
+    """The database cannot be reached (refused, dropped, pool exhausted), not a bug in a query."""
+    if isinstance(exc, (OperationalError, InterfaceError, PoolTimeoutError)):
+        return True
+    return isinstance(exc, DBAPIError) and exc.connection_invalidated
+
+
+def handle_database_error(exc: DBAPIError | PoolTimeoutError) -> Response | HTTPException:
+    """503 with Retry-After while the database is away (JSON under /api, the error page elsewhere);
+    the pool's pre-ping reconnects by itself once it is back. Other database errors are bugs: 500."""
+    if not is_database_unavailable(exc):
+        return handle_unexpected(exc)
+    from_db = getattr(exc, "orig", None) or exc
+    current_app.logger.warning("database unavailable on %s: %s", request.path, type(from_db).__name__)
+    try:
+        db.session.rollback()  # the page below must not reuse the broken transaction
+    except DBAPIError:
+        pass
+    response = error_response(ServiceUnavailable.code)
+    response.headers["Retry-After"] = str(DATABASE_RETRY_AFTER_SECONDS)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def init_app(app: Flask) -> None:
+    app.register_error_handler(DBAPIError, handle_database_error)
+    app.register_error_handler(PoolTimeoutError, handle_database_error)
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(DomainError, handle_domain_error)
     app.register_error_handler(Exception, handle_unexpected)

@@ -13,7 +13,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 
-from flask import Flask, current_app
+from flask import Flask, current_app, request
 from sqlalchemy import Integer, String, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -30,6 +30,8 @@ NAMES = (CONTENT, NOTICES)
 
 Versions = Mapping[str, int]
 Listener = Callable[[Versions, Versions], None]  # (before, after)
+# Health checks (composition/health.py) answer without the database: no version read for them.
+UNWATCHED_PATHS = frozenset({"/healthz", "/readyz"})
 
 
 class StateVersion(Model):
@@ -101,7 +103,8 @@ def init_app(app: Flask) -> None:
 
     @app.before_request
     def check_versions() -> None:  # returns nothing: a value here would become the response
-        watcher.current()
+        if request.path not in UNWATCHED_PATHS:
+            watcher.current()
 
 
 def watcher_of(app: Flask | None = None) -> VersionWatcher:
