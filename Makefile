@@ -6,6 +6,8 @@ FLASK := $(BIN)/flask --app shinjuku_pwa
 HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 2
+# Readable log lines on a laptop; production's default is JSON (README "Running in production").
+LOG_FORMAT ?= text
 # translations/<folder> : Babel locale used for plural rules (ja_EASY is easy Japanese, formatted as ja)
 CATALOGS := ja:ja ja_EASY:ja en:en zh_Hans:zh_Hans zh_Hant:zh_Hant ko:ko vi:vi ne:ne my:my
 # What `make install` puts in the virtualenv besides the app: the test and lint tools.
@@ -15,7 +17,7 @@ EXTRAS := test,lint
 
 run: setup
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C stops)"
-	HOST=$(HOST) PORT=$(PORT) WORKERS=$(WORKERS) $(BIN)/gunicorn --config gunicorn.conf.py wsgi:app
+	HOST=$(HOST) PORT=$(PORT) WORKERS=$(WORKERS) LOG_FORMAT=$(LOG_FORMAT) $(BIN)/gunicorn --config gunicorn.conf.py wsgi:app
 
 test: install compile-translations
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

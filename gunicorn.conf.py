@@ -24,7 +24,9 @@ threads = int(os.environ.get("THREADS", "16"))
 # Seconds an idle kept-alive connection stays open. Longer than nginx's upstream keepalive_timeout
 # (README: 4 s), so the proxy, never gunicorn, closes an idle connection between them.
 keepalive = 5
-accesslog = "-"
+# No access log of gunicorn's own: it has the client's IP. The app logs one line per request
+# (request id, route, status, duration; core/request_log.py), as JSON unless LOG_FORMAT=text.
+accesslog = None
 # No control socket: nothing here uses it, and every gunicorn of a user would share its one path.
 control_socket_disable = True
 graceful_timeout = 5

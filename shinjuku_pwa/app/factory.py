@@ -12,7 +12,7 @@ from ..composition.content_cli import content_cli
 from ..composition.health import bp as health_bp
 from ..composition.home import bp as home_bp
 from ..composition.worker_cli import WORKER_COMMANDS
-from ..core import database, errors, http_caching, i18n, security, versions
+from ..core import database, errors, http_caching, i18n, request_log, security, versions
 from ..core.assets import bp as assets_bp
 from ..core.config import PROJECT_ROOT, from_environment
 from ..core.extensions import compress, db, migrate
@@ -68,6 +68,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.url_map.converters["int"] = RowIdConverter
     app.url_map.strict_slashes = False
 
+    request_log.init_app(app)  # first: its request line is written after every other hook
     db.init_app(app)
     database.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))

@@ -104,6 +104,9 @@ def from_environment() -> dict:
         "PUSH_WORKER_PROCESSES": int(os.environ.get("PUSH_WORKER_PROCESSES", "1")),
         # Deliveries one worker claims at a time (each claim is one statement).
         "PUSH_BATCH_SIZE": int(os.environ.get("PUSH_BATCH_SIZE", "500")),
+        # Logs (core/request_log.py): "json", one object per line (production), or "text" (`make run`).
+        "LOG_FORMAT": "text" if os.environ.get("LOG_FORMAT", "json").strip().lower() == "text" else "json",
+        "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO").strip().upper(),
         # Shown in the page footer as where the service runs from; never a secret.
         "SITE_NAME": os.environ.get("SITE_NAME", ""),
         **_staff_and_security_settings(),

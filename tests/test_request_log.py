@@ -1,0 +1,86 @@
+"""Logs: one structured line per request (request id in and out, route, status, duration) and
+nothing personal in any line: no search text, no push endpoint, no IP address."""
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+
+import pytest
+
+from shinjuku_pwa.core.request_log import JsonFormatter
+from tests.push.browser_keys import BrowserKeys
+from tests.push.fake_push_service import FakePushService
+from tests.serving import Browser, Deployment
+
+SECRET_QUERY = "tanaka-hanako-2-chome-14"  # what a resident typed: never in a log
+
+
+def request_records(caplog) -> list[logging.LogRecord]:
+    return [record for record in caplog.records if record.name == "shinjuku_pwa.request"]
+
+
+def test_every_request_gets_one_line_with_its_id_route_status_and_duration(client, caplog):
+    caplog.set_level(logging.INFO, logger="shinjuku_pwa")
+    response = client.get(f"/en/pages/moving-in?q={SECRET_QUERY}", headers={"X-Request-Id": "proxy-abc-123456"})
+    assert response.headers["X-Request-Id"] == "proxy-abc-123456"
+    (record,) = request_records(caplog)
+    fields = record.fields
+    assert fields["request_id"] == "proxy-abc-123456"
+    assert fields["route"] == "/<locale:lang>/pages/<slug>" and fields["method"] == "GET"
+    assert fields["status"] == 200 and fields["duration_ms"] >= 0
+    line = json.loads(JsonFormatter().format(record))
+    assert line["request_id"] == "proxy-abc-123456" and line["status"] == 200 and line["level"] == "info"
+    assert SECRET_QUERY not in JsonFormatter().format(record)
+
+
+def test_a_request_id_that_is_not_a_plain_token_is_replaced(client, caplog):
+    caplog.set_level(logging.INFO, logger="shinjuku_pwa")
+    response = client.get("/healthz", headers={"X-Request-Id": "<script>\u00e9" + "x" * 100})
+    given = response.headers["X-Request-Id"]
+    assert given.isalnum() and len(given) == 32
+    assert request_records(caplog)[0].fields["request_id"] == given
+
+
+def test_unknown_urls_and_errors_are_logged_by_route_not_by_path(client, caplog):
+    caplog.set_level(logging.INFO, logger="shinjuku_pwa")
+    client.get(f"/en/{SECRET_QUERY}/nowhere")
+    (record,) = request_records(caplog)
+    assert record.fields["status"] == 404 and record.fields["route"] == "(no route)"
+    assert SECRET_QUERY not in record.getMessage()
+
+
+@pytest.fixture
+def push_service():
+    service = FakePushService().start_in_thread()
+    yield service
+    service.stop()
+
+
+def test_a_production_server_writes_json_lines_without_personal_data(tmp_path, push_service):
+    deployment = Deployment(tmp_path / "deployment", extra_env={"PUSH_ENDPOINT_ALLOWLIST": push_service.origin})
+    try:
+        deployment.migrate()
+        host = deployment.start_host("a", wait_path="/healthz", LOG_FORMAT="json")
+        browser = Browser()
+        request_id = uuid.uuid4().hex
+        assert browser.request(f"{host.url}/en/search?q={SECRET_QUERY}", headers={"X-Request-Id": request_id}).status < 500
+        endpoint = push_service.endpoint("secret-device-token-" + uuid.uuid4().hex)
+        body = json.dumps({"subscription": BrowserKeys().subscription(endpoint), "topics": ["disaster"], "lang": "en"})
+        subscribed = browser.request(f"{host.url}/api/v1/push/subscriptions", body=body.encode(),
+                                     headers={"Content-Type": "application/json"})
+        assert subscribed.status == 201, subscribed.body
+        host.stop()  # flushes every line
+        text = host.log.read_text()
+        app_lines = [json.loads(line) for line in text.splitlines() if line.startswith("{")]
+        requests = [line for line in app_lines if line.get("event") == "request"]
+        (search,) = [line for line in requests if line["request_id"] == request_id]
+        assert search["route"] == "/<locale:lang>/search" and search["method"] == "GET"
+        assert isinstance(search["duration_ms"], float) and search["status"] < 500
+        assert any(line["route"] == "/api/v1/push/subscriptions" and line["status"] == 201 for line in requests)
+        assert SECRET_QUERY not in text
+        assert "secret-device-token" not in text
+        assert "127.0.0.1 -" not in text  # gunicorn's access log (client IPs) is off
+        assert all("127.0.0.1" not in json.dumps(line) for line in requests)
+    finally:
+        deployment.stop()
