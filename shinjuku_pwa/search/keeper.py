@@ -37,10 +37,12 @@ class IndexKeeper:
         self.follow_seconds = follow_seconds
         self._clock = clock
         self._wanted = threading.Event()
+        self._pause = threading.Event()  # never set: the wait between a failed build and the next try
         self._reasons: list[str] = []
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
         self._failed_at: float | None = None
+        self._stopping = False
         self.builds = 0  # completed builds, for tests and the log
 
     def request(self, reason: str) -> None:
@@ -59,15 +61,23 @@ class IndexKeeper:
             self._thread = threading.Thread(target=self._run, name="search-index-keeper", daemon=True)
             self._thread.start()
 
+    def stop(self) -> None:
+        """End the thread after what it is doing (for tests and orderly shutdowns)."""
+        self._stopping = True
+        self._pause.set()
+        self._wanted.set()
+
     def _run(self) -> None:
-        while True:
+        while not self._stopping:
             timeout = self.follow_seconds if self.follow_seconds > 0 else None
             asked = self._wanted.wait(timeout)
             if not asked:
                 self._follow()
                 continue
             if self._failed_at is not None and self._clock() - self._failed_at < RETRY_AFTER_FAILURE_SECONDS:
-                self._wanted.wait(RETRY_AFTER_FAILURE_SECONDS - (self._clock() - self._failed_at))
+                self._pause.wait(RETRY_AFTER_FAILURE_SECONDS - (self._clock() - self._failed_at))
+            if self._stopping:
+                return
             self._wanted.clear()
             with self._lock:
                 reasons, self._reasons = self._reasons, []
@@ -90,6 +100,7 @@ class IndexKeeper:
         except Exception:
             self._failed_at = self._clock()
             log.exception("Search index rebuild (%s) failed; retrying in %.0f s", reason, RETRY_AFTER_FAILURE_SECONDS)
+            self.request(reason)  # tried again after the pause, until it succeeds or finds nothing to do
             return
         self._failed_at = None
         if done is not None:

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import logging
+from functools import partial
 from pathlib import Path
 from typing import Literal, overload
 
@@ -166,27 +167,30 @@ def plain_documents() -> list[PlainDocument]:
 
 
 def follow_versions(app: Flask) -> None:
-    """Give the app its keeper and make it follow the state versions (see the module's docstring)."""
+    """Give the app its keeper and make it follow the state versions (see the module's docstring).
+
+    The keeper's thread starts at the process's first request (a CLI command never starts it,
+    and a server that forks its workers starts one in each worker, not in the parent).
+    """
     watcher = state.watcher_of(app)
     keeper = IndexKeeper(app, rebuild_if_needed, poll=watcher.current,
                          follow_seconds=app.config.get("SEARCH_FOLLOW_SECONDS", 0.0))
     app.extensions[KEEPER] = keeper
     app.extensions[PLAIN] = PlainSearch()
+    watcher.subscribe(partial(_on_versions_changed, app, keeper))
 
-    def on_change(before: state.Versions, after: state.Versions) -> None:
-        followed_before = {name: before.get(name) for name in FOLLOWED}
-        followed_after = {name: after.get(name) for name in FOLLOWED}
-        if followed_before == followed_after:
-            return
-        root = Path(app.instance_path) / "search"
-        if not before:  # this process's first read: rebuild only an index older than the database
-            built = built_versions(root)
-            if built is None or built == {name: after[name] for name in FOLLOWED if name in after}:
-                return
-        elif not index_exists(root):
-            return  # nothing to refresh: the first search asks for a build
-        keeper.request("content or notices changed")
 
-    watcher.subscribe(on_change)
+def _on_versions_changed(app: Flask, keeper: IndexKeeper, before: state.Versions, after: state.Versions) -> None:
+    """Called by the watcher (in a request, or in the keeper's own poll): ask for a build when the
+    index is older than the database. Only asks: the build runs in the keeper's thread."""
     if keeper.follow_seconds > 0:
         keeper.start()
+    followed_after = {name: after[name] for name in FOLLOWED if name in after}
+    if {name: before.get(name) for name in FOLLOWED} == {name: after.get(name) for name in FOLLOWED}:
+        return
+    root = Path(app.instance_path) / "search"
+    if not index_exists(root):
+        return  # nothing to refresh: the first search asks for a build
+    if built_versions(root) == followed_after:
+        return  # built from these versions already (by this host's content import or push worker)
+    keeper.request("content or notices changed")
