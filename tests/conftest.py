@@ -50,6 +50,7 @@ class AppFactory:
             "INSTANCE_PATH": str(folder / "instance"),
             "SECRET_KEY": "test-secret-key",
             "CONTENT_DIR": str(content_dir or BUNDLED_CONTENT),
+            "SEARCH_FOLLOW_SECONDS": 0,  # no polling thread per test app (tests/search/test_following.py turns it on)
         }
         if ON_POSTGRES:
             schema = "test_" + uuid.uuid4().hex[:12]

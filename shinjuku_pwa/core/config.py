@@ -100,6 +100,9 @@ def from_environment() -> dict:
         # How often each process reads the state versions (core/versions.py): a change made on
         # another host reaches this one's pages and search index within this many seconds.
         "VERSION_POLL_SECONDS": float(os.environ.get("VERSION_POLL_SECONDS", "5")),
+        # Each serving process's search keeper also reads them this often with no requests coming
+        # in, so an idle host's index follows too (0: only requests make a process look).
+        "SEARCH_FOLLOW_SECONDS": float(os.environ.get("SEARCH_FOLLOW_SECONDS", "5")),
         # Processes `push worker` starts; encryption is CPU-bound, so one per core.
         "PUSH_WORKER_PROCESSES": int(os.environ.get("PUSH_WORKER_PROCESSES", "1")),
         # Deliveries one worker claims at a time (each claim is one statement).

@@ -16,16 +16,27 @@ build before the live one is kept, so a search that began on it can finish.
 
 Queries are scored by scorer.py over this index's postings; Whoosh's own searcher (with a
 deadline) only runs query shapes the scorer does not know.
+
+An index can break on disk (a truncated `current`, a deleted segment, a damaged TOC): a build
+is checked when it is opened (`IndexUnusable`), a build that fails is remembered as broken, and
+`usable_index` then answers with the last good build (the one already open, else the previous
+build on disk) or None. Rebuilding is the caller's business (keeper.py, in the background).
+Each build records the state versions (core/versions.py) it was made from in `state.json`, so a
+process can tell whether the live build is current without opening it.
 """
 from __future__ import annotations
 
 import fcntl
+import gc
+import json
+import logging
 import os
 import shutil
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+import warnings
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,7 +53,10 @@ from .curation import Curation
 from .scorer import PostingsCache, PostingsScorer, UnsupportedQuery
 from .sources import SearchDocument
 
+log = logging.getLogger(__name__)
+
 POINTER_FILE = "current"
+STATE_FILE = "state.json"  # in each build: the state versions its documents were read at
 LOCK_FILE = "build.lock"
 BUILD_PREFIX = "index-"
 KEEP_PREVIOUS_BUILDS = 1
@@ -114,39 +128,56 @@ def exclusive_build(root: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+@dataclass(frozen=True)
+class BuildInput:
+    documents: list[SearchDocument]
+    curation: Curation
+    versions: Mapping[str, int]  # the state versions the documents were read at (state.json)
+
+
 @overload
 def build_index(root: Path, documents: list[SearchDocument], curation: Curation,
-                unless_live: Literal[False] = False) -> BuildReport: ...
+                unless_live: Literal[False] = False, versions: Mapping[str, int] | None = None) -> BuildReport: ...
 @overload
 def build_index(root: Path, documents: list[SearchDocument], curation: Curation,
-                unless_live: bool) -> BuildReport | None: ...
+                unless_live: bool, versions: Mapping[str, int] | None = None) -> BuildReport | None: ...
 def build_index(root: Path, documents: list[SearchDocument], curation: Curation,
-                unless_live: bool = False) -> BuildReport | None:
+                unless_live: bool = False, versions: Mapping[str, int] | None = None) -> BuildReport | None:
     """Write a complete new index for `documents`, then make it the live one.
 
     unless_live: do nothing (and return None) if, once the lock is ours, an index is live:
     processes that all find no index at start-up build it once, not once each.
+    versions: the state versions the documents were read at, kept in the build's state.json.
     """
+    return build_index_unless(root, lambda: unless_live and index_exists(root),
+                              lambda: BuildInput(documents, curation, versions or {}))
+
+
+def build_index_unless(root: Path, skip: Callable[[], bool], read: Callable[[], BuildInput]) -> BuildReport | None:
+    """Once the build lock is ours: nothing if skip() (another process on this host just built what
+    was wanted), else read() the input (the newest rows, as the lock may have been waited for) and build."""
     started = time.monotonic()
     root = Path(root)
     with exclusive_build(root):
-        if unless_live and index_exists(root):
+        if skip():
             return None
+        given = read()
         name = f"{BUILD_PREFIX}{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}"
         directory = root / name
         directory.mkdir()
         try:
-            catalog = CatalogBuilder(curation, time.strftime("%Y-%m-%dT%H:%M:%S%z"))
-            _write_whoosh_index(directory, documents, catalog)
+            catalog = CatalogBuilder(given.curation, time.strftime("%Y-%m-%dT%H:%M:%S%z"))
+            _write_whoosh_index(directory, given.documents, catalog)
             save_catalog(catalog.finish(), directory)
+            (directory / STATE_FILE).write_text(json.dumps({"versions": dict(given.versions)}), encoding="utf-8")
             _sync_folder(directory)
             _point_to(root, name)
         except BaseException:
             shutil.rmtree(directory, ignore_errors=True)
             raise
         _remove_old_builds(root, name)
-    items = len({doc.item for doc in documents})
-    return BuildReport(directory, len(documents), items, time.monotonic() - started)
+    items = len({doc.item for doc in given.documents})
+    return BuildReport(directory, len(given.documents), items, time.monotonic() - started)
 
 
 def _write_whoosh_index(directory: Path, documents: list[SearchDocument], catalog: CatalogBuilder) -> None:
@@ -216,8 +247,30 @@ def _remove_old_builds(root: Path, live: str) -> None:
 
 
 def index_exists(root: Path) -> bool:
-    pointer = Path(root) / POINTER_FILE
-    return pointer.exists() and (Path(root) / pointer.read_text(encoding="utf-8").strip()).is_dir()
+    """Whether `current` names a build folder (it may still be broken inside: see usable_index)."""
+    name = _pointed_name(Path(root))
+    return name is not None and (Path(root) / name).is_dir()
+
+
+def _pointed_name(root: Path) -> str | None:
+    """The build `current` names, or None when it is missing or not a build's name."""
+    try:
+        name = (root / POINTER_FILE).read_text(encoding="utf-8").strip()
+    except (FileNotFoundError, UnicodeDecodeError):
+        return None
+    return name if name.startswith(BUILD_PREFIX) and "/" not in name and name not in (".", "..") else None
+
+
+def built_versions(root: Path) -> dict[str, int] | None:
+    """The state versions the live build was made from; None without a readable build."""
+    name = _pointed_name(Path(root))
+    if name is None:
+        return None
+    try:
+        data = json.loads((Path(root) / name / STATE_FILE).read_text(encoding="utf-8"))
+        return {str(key): int(value) for key, value in data["versions"].items()}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
 
 
 def index_size(directory: Path) -> int:
@@ -256,11 +309,44 @@ class LiveIndex:
     """One opened build: Whoosh index, its catalog, a postings cache, and a searcher per thread."""
 
     def __init__(self, directory: Path) -> None:
+        """Open and check a build; IndexUnusable when any part of it is missing or damaged."""
         self.directory = directory
-        self.index = whoosh_index.open_dir(str(directory), readonly=True)
-        self.catalog: Catalog = load_catalog(directory)
-        self.postings_cache = PostingsCache()
-        self._local = threading.local()
+        self.broken = False  # set when a search on it failed: usable_index stops offering it
+        problem = self._open(directory)
+        if problem is not None:
+            raise IndexUnusable(problem)
+
+    def _open(self, directory: Path) -> str | None:
+        # Whoosh leaves a file open when a damaged TOC or segment stops it; it is closed (and
+        # would warn) as the error is dropped, so quietly here, with the cycles collected too.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ResourceWarning)
+            try:
+                self.index = whoosh_index.open_dir(str(directory), readonly=True)
+                self.catalog: Catalog = load_catalog(directory)
+                self.postings_cache = PostingsCache()
+                self._local = threading.local()
+                self._check()
+                return None
+            except IndexUnusable as exc:
+                problem = str(exc)
+            except Exception as exc:  # noqa: BLE001 (whatever a damaged file makes Whoosh or json raise)
+                problem = f"{directory}: {type(exc).__name__}: {exc}"
+            gc.collect()
+        return problem
+
+    def _check(self) -> None:
+        """Read every segment once: a missing or truncated file fails here, not in a resident's search."""
+        with self.index.searcher() as searcher:
+            count = searcher.doc_count_all()
+            if count != len(self.catalog.items):
+                raise IndexUnusable(f"{self.directory}: {count} documents but {len(self.catalog.items)} in the catalog")
+            if count:
+                searcher.stored_fields(count - 1)
+            reader = searcher.reader()
+            for fieldname in ("title", "words"):
+                for _term in zip(range(1), reader.lexicon(fieldname), strict=False):
+                    pass
 
     def searcher(self) -> Searcher:
         # Whoosh searchers and readers are not meant to be shared between threads.
@@ -293,19 +379,34 @@ class LiveIndex:
         return self.searcher().stored_fields(docnum)
 
 
+class IndexUnusable(Exception):
+    """A build that cannot be searched: a bad pointer, a missing or damaged file."""
+
+
+Stamp = tuple[int, int, int]
 _live_lock = threading.Lock()
-_live: dict[Path, tuple[tuple[int, int, int], LiveIndex]] = {}
+_live: dict[Path, tuple[Stamp, LiveIndex]] = {}  # root -> (stamp of `current`, its opened build)
+_last_good: dict[Path, LiveIndex] = {}  # root -> the last build that opened and searched well
+_broken: dict[Path, Stamp] = {}  # root -> stamp of a `current` whose build failed to open
 
 
-def live_index(root: Path) -> LiveIndex | None:
-    """The live build under root, reopened when `current` changed; None when none was built."""
-    root = Path(root)
-    pointer = root / POINTER_FILE
+def _stamp(pointer: Path) -> Stamp | None:
     try:
         status = os.stat(pointer)
     except FileNotFoundError:
         return None
-    stamp = (status.st_ino, status.st_mtime_ns, status.st_size)
+    return (status.st_ino, status.st_mtime_ns, status.st_size)
+
+
+def live_index(root: Path) -> LiveIndex | None:
+    """The live build under root, reopened when `current` changed; None when none was built.
+
+    Raises IndexUnusable when `current` names no build or the build is damaged.
+    """
+    root = Path(root)
+    stamp = _stamp(root / POINTER_FILE)
+    if stamp is None:
+        return None
     cached = _live.get(root)
     if cached and cached[0] == stamp:
         return cached[1]
@@ -313,13 +414,80 @@ def live_index(root: Path) -> LiveIndex | None:
         cached = _live.get(root)
         if cached and cached[0] == stamp:
             return cached[1]
-        name = pointer.read_text(encoding="utf-8").strip()
+        name = _pointed_name(root)
+        if name is None:
+            raise IndexUnusable(f"{root / POINTER_FILE} does not name a build")
         opened = LiveIndex(root / name)
         _live[root] = (stamp, opened)
+        _last_good[root] = opened
+        _broken.pop(root, None)
         return opened
 
 
+@dataclass(frozen=True)
+class IndexState:
+    """What usable_index found: the build to search (or None) and whether a rebuild is needed."""
+    live: LiveIndex | None
+    needs_build: bool
+    problem: str | None = None  # why, for the log
+
+
+def usable_index(root: Path) -> IndexState:
+    """The build to search now: the live one, else the last good one, else None; never raises.
+
+    A damaged live build is logged once per `current` and not opened again until `current`
+    changes (a rebuild), so a broken index costs one failed open, not one per search.
+    """
+    root = Path(root)
+    stamp = _stamp(root / POINTER_FILE)
+    if stamp is not None and _broken.get(root) == stamp:
+        return IndexState(_fallback_build(root), True, "damaged")
+    try:
+        live = live_index(root)
+    except IndexUnusable as exc:
+        if stamp is not None:
+            _broken[root] = stamp
+        log.error("Search index unusable, answering from the last good build or the database "
+                  "while it is rebuilt: %s", exc)
+        return IndexState(_fallback_build(root), True, str(exc))
+    if live is None:
+        return IndexState(None, True, "missing")
+    if live.broken:
+        return IndexState(_fallback_build(root), True, "failed in a search")
+    return IndexState(live, False)
+
+
+def _fallback_build(root: Path) -> LiveIndex | None:
+    """The build already open and not seen failing, else the newest other build that opens cleanly."""
+    good = _last_good.get(root)
+    if good is not None and not good.broken and good.directory.is_dir():
+        return good
+    live_name = _pointed_name(root)
+    try:
+        folders = sorted((path for path in root.iterdir() if path.is_dir() and path.name.startswith(BUILD_PREFIX)
+                          and path.name != live_name), key=lambda path: path.stat().st_mtime_ns, reverse=True)
+    except OSError:
+        return None
+    for folder in folders:
+        try:
+            opened = LiveIndex(folder)
+        except IndexUnusable:
+            continue
+        with _live_lock:
+            _last_good[root] = opened
+        return opened
+    return None
+
+
+def mark_broken(live: LiveIndex) -> None:
+    """A search on this build failed: offer it no more (usable_index falls back and asks for a rebuild)."""
+    live.broken = True
+    log.error("Search index %s failed while searching; answering from a fallback until it is rebuilt", live.directory)
+
+
 def forget_live_index(root: Path) -> None:
-    """Drop the cached build (after a read error), so the next search reopens `current`."""
+    """Drop the cached build, so the next search reopens `current`."""
     with _live_lock:
         _live.pop(Path(root), None)
+        _last_good.pop(Path(root), None)
+        _broken.pop(Path(root), None)

@@ -9,7 +9,9 @@ the language shown is not the reader's.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Protocol
 
 from ..core.i18n import LOCALE_CODES, content_fallbacks
 from .catalog import Catalog, ItemInfo
@@ -94,7 +96,19 @@ def pin_best_bets(ranked: list[RankedItem], catalog: Catalog, words: tuple[str, 
     return pinned + [r for r in ranked if r.info.item not in pinned_keys]
 
 
-def facet_counts(ranked: list[RankedItem], attribute: str) -> list[FacetCount]:
+class _Faceted(Protocol):
+    @property
+    def category(self) -> str: ...
+    @property
+    def type(self) -> str: ...
+
+
+class _Entry(Protocol):
+    @property
+    def info(self) -> _Faceted: ...
+
+
+def facet_counts(ranked: Iterable[_Entry], attribute: str) -> list[FacetCount]:
     counts: dict[str, int] = {}
     for entry in ranked:
         value = getattr(entry.info, attribute)

@@ -1,11 +1,15 @@
 """Resident-facing search page: a plain GET form, so it works without JavaScript."""
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from typing import cast
+
+from flask import Blueprint, Flask, render_template, request
+from flask.blueprints import BlueprintSetupState
 from marshmallow import ValidationError
 
 from . import service
 from .schemas import SearchPageArgs
+from .upkeep import follow_versions
 
 bp = Blueprint("search", __name__)
 
@@ -33,3 +37,9 @@ def results(lang: str) -> str | tuple[str, int]:
         names=service.category_names(lang),
         help=service.help_for_no_results(lang) if outcome is None or not outcome.total else None,
     )
+
+
+@bp.record_once
+def _follow_versions(state: BlueprintSetupState) -> None:
+    """Each app's index follows the state versions and heals in the background (search/upkeep.py)."""
+    follow_versions(cast(Flask, state.app))

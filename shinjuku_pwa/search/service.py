@@ -10,8 +10,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, Literal, cast, overload
+from typing import Any, cast
 
 from flask import current_app
 from sqlalchemy import CursorResult, Table, select, update
@@ -19,20 +18,30 @@ from sqlalchemy.dialects.postgresql import Insert as PostgresqlInsert
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import Insert as SqliteInsert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from whoosh import WhooshError
+from sqlalchemy.exc import SQLAlchemyError
 
 from ..core.extensions import db
 from ..core.i18n import localized
 from ..pages import queries as page_queries
 from .analysis import clean_text, fold_for_match
 from .catalog import ItemInfo, completion_prefix
-from .curation import BEST_BETS_FILE, SYNONYMS_FILE, Curation, CurationInvalid, load_curation
-from .index import POINTER_FILE, BuildReport, LiveIndex, build_index, forget_live_index, index_exists, live_index
+from .fallback import match_documents, query_words
+from .index import LiveIndex
 from .models import MISS_QUERY_LENGTH, SearchMiss
 from .query import MAX_QUERY_CHARS, QueryTerms, build_query, restrict, suggestion_text, understand
 from .ranking import FacetCount, RankedItem, facet_counts, locale_weight, pin_best_bets, rank_items
 from .snippets import Segments, has_match, make_snippet
-from .sources import all_documents, url_in
+from .sources import url_in
+from .upkeep import (  # noqa: F401 (refresh_index and friends are part of this module's interface)
+    check_curation,
+    current_index,
+    ensure_index,
+    give_up_on,
+    index_is_stale,
+    index_root,
+    plain_documents,
+    refresh_index,
+)
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +79,7 @@ class SearchOutcome:
     suggestion: str | None = None
     other_languages_only: bool = False  # nothing matched in the reader's language
     timed_out: bool = False
+    from_database: bool = False  # answered by the plain database search while the index is rebuilt
 
     @property
     def page_count(self) -> int:
@@ -85,84 +95,6 @@ class Completion:
     lang: str
 
 
-# --- the index -----------------------------------------------------------------------------
-
-def index_root() -> Path:
-    return Path(current_app.instance_path) / "search"
-
-
-def _content_dir(content_dir: Path | None) -> Path:
-    return Path(content_dir or current_app.config["CONTENT_DIR"])
-
-
-@overload
-def refresh_index(strict: bool = True, content_dir: Path | None = None, unless_live: Literal[False] = False) -> BuildReport: ...
-@overload
-def refresh_index(strict: bool = True, content_dir: Path | None = None, *, unless_live: bool) -> BuildReport | None: ...
-def refresh_index(strict: bool = True, content_dir: Path | None = None, unless_live: bool = False) -> BuildReport | None:
-    """Rebuild the index from every source and swap it in.
-
-    Synonyms and best bets come from content_dir/search (default: CONTENT_DIR).
-    strict: invalid synonyms or best bets raise CurationInvalid (content import reports
-    them); otherwise they are logged and the index is built without them, so a search is
-    never refused because of a curation typo. unless_live: see index.build_index.
-    """
-    documents = list(all_documents())
-    content_dir = _content_dir(content_dir)
-    try:
-        curation = load_curation(content_dir, known_items={doc.item for doc in documents})
-    except CurationInvalid as exc:
-        if strict:
-            raise
-        log.error("Search curation ignored until fixed:\n%s", exc)
-        curation = Curation()
-    return build_index(index_root(), documents, curation, unless_live=unless_live)
-
-
-def check_curation(content_dir: Path | None = None) -> Curation:
-    """Validate synonyms and best bets against what is published now; raise CurationInvalid."""
-    known = {doc.item for doc in all_documents()}
-    return load_curation(_content_dir(content_dir), known_items=known)
-
-
-def index_is_stale(content_dir: Path | None = None) -> bool:
-    """True when there is no index, or the curation files changed after the live one was built."""
-    root = index_root()
-    if not index_exists(root):
-        return True
-    built = (root / POINTER_FILE).stat().st_mtime
-    content_dir = _content_dir(content_dir)
-    return any(
-        path.exists() and path.stat().st_mtime > built
-        for path in (content_dir / SYNONYMS_FILE, content_dir / BEST_BETS_FILE)
-    )
-
-
-def ensure_index() -> LiveIndex:
-    """The live index, built first if this instance has none yet."""
-    root = index_root()
-    live = live_index(root)
-    if live is None:
-        refresh_index(strict=False, unless_live=True)
-        live = live_index(root)
-    if live is None:  # built just now, or by another process while this one waited for the lock
-        raise RuntimeError(f"no live search index under {root} after building one")
-    return live
-
-
-def _top_hits(query, limit: int, deadline: float) -> tuple[LiveIndex, list[tuple[float, int]], bool]:
-    live = ensure_index()
-    try:
-        return live, *live.top_hits(query, limit, deadline)
-    except (OSError, WhooshError):
-        # The build may have been swapped and pruned under us: reopen the live one once.
-        log.warning("Search index read failed; reopening", exc_info=True)
-        forget_live_index(index_root())
-        live = ensure_index()
-        return live, *live.top_hits(query, limit, deadline)
-
-
-# --- searching -----------------------------------------------------------------------------
 
 def _deadline() -> float:
     return time.monotonic() + current_app.config.get("SEARCH_DEADLINE_SECONDS", DEFAULT_DEADLINE_SECONDS)
@@ -198,7 +130,8 @@ class Matches:
 
 
 def find_matches(terms: QueryTerms, lang: str, deadline: float, with_grams: bool | None = None,
-                 category: str | None = None, item_type: str | None = None, limit: int = CANDIDATES) -> Matches:
+                 category: str | None = None, item_type: str | None = None, limit: int = CANDIDATES,
+                 live: LiveIndex | None = None) -> Matches:
     """Ranked items for analysed terms: the engine part of a search, without display.
 
     Words and word pairs are tried first; only when they find fewer than GRAMS_BELOW items
@@ -206,14 +139,14 @@ def find_matches(terms: QueryTerms, lang: str, deadline: float, with_grams: bool
     kanji or kana, so leaving them out when words suffice keeps most searches cheap.
     Pass with_grams to force the choice (a filtered search repeats its unfiltered one's).
     """
-    live = ensure_index()
+    live = live or ensure_index()
     ranked: list[RankedItem] = []
     timed_out = False
     for grams in ((False, True) if with_grams is None else (with_grams,)):
         query = build_query(terms, with_grams=grams)
         if query is None:
             continue
-        live, hits, timed_out = _top_hits(restrict(query, category, item_type), limit, deadline)
+        hits, timed_out = live.top_hits(restrict(query, category, item_type), limit, deadline)
         ranked = [
             r for r in pin_best_bets(rank_items(hits, live.catalog, lang), live.catalog, terms.words, lang)
             if (not category or r.info.category == category) and (not item_type or r.info.type == item_type)
@@ -227,27 +160,52 @@ def search(query: str, lang: str, category: str | None = None, item_type: str | 
            page: int = 1, per_page: int = 10, count_miss: bool = True) -> SearchOutcome:
     """Search every published item for a resident's words; never raises on any input.
 
-    A query that finds nothing is counted (text and locale only) unless count_miss is False.
+    From the index when this host has a usable one (a build that fails while searching is given
+    up and rebuilt in the background, and the search tried again on the last good one); from
+    the database otherwise. A query that finds nothing is counted (text and locale only)
+    unless count_miss is False.
     """
     text = query[:MAX_QUERY_CHARS]
-    catalog = ensure_index().catalog
+    outcome: SearchOutcome | None = None
+    searched = True  # False when the query held no searchable words (never counted as a miss)
+    for _attempt in range(2):
+        live = current_index()
+        if live is None:
+            break
+        try:
+            outcome, searched = _search_index(live, text, lang, category, item_type, page, per_page)
+            break
+        except SQLAlchemyError:
+            raise
+        except Exception as exc:  # a damaged file can make Whoosh raise anything
+            log.exception("Search index %s failed for a query", live.directory)
+            give_up_on(live, exc)
+    if outcome is None:
+        outcome = _search_database(text, lang, category, item_type, page, per_page)
+    if searched and not outcome.total and count_miss and not (category or item_type) and not outcome.from_database:
+        record_miss(text, lang)
+    return outcome
+
+
+def _search_index(live: LiveIndex, text: str, lang: str, category: str | None, item_type: str | None,
+                  page: int, per_page: int) -> tuple[SearchOutcome, bool]:
+    """The outcome, and whether the query held anything to search for."""
+    catalog = live.catalog
     terms = understand(text, catalog.synonyms_by_first_word, catalog.corrector, catalog.known_stems)
     suggestion = suggestion_text(text, terms.corrections)
     if terms.empty:
-        return SearchOutcome(query=text, lang=lang, page=page, per_page=per_page, suggestion=suggestion)
+        return SearchOutcome(query=text, lang=lang, page=page, per_page=per_page, suggestion=suggestion), False
     deadline = _deadline()
     limit = max(CANDIDATES, 3 * page * per_page)
-    matches = find_matches(terms, lang, deadline, limit=limit)
+    matches = find_matches(terms, lang, deadline, limit=limit, live=live)
     categories = facet_counts(matches.ranked, "category")
     types = facet_counts(matches.ranked, "type")
     timed_out = matches.timed_out
     if category or item_type:
-        matches = find_matches(terms, lang, deadline, matches.with_grams, category, item_type, limit)
+        matches = find_matches(terms, lang, deadline, matches.with_grams, category, item_type, limit, live=live)
         timed_out = timed_out or matches.timed_out
     ranked = matches.ranked
-    results = [_result(matches.live, entry, terms, lang) for entry in ranked[(page - 1) * per_page:page * per_page]]
-    if not ranked and count_miss and not (category or item_type):
-        record_miss(text, lang)
+    results = [_result(live, entry, terms, lang) for entry in ranked[(page - 1) * per_page:page * per_page]]
     return SearchOutcome(
         query=text,
         lang=lang,
@@ -260,15 +218,45 @@ def search(query: str, lang: str, category: str | None = None, item_type: str | 
         suggestion=suggestion,
         other_languages_only=bool(ranked) and all(r.info.locale != lang for r in ranked),
         timed_out=timed_out,
+    ), True
+
+
+def _search_database(text: str, lang: str, category: str | None, item_type: str | None,
+                     page: int, per_page: int) -> SearchOutcome:
+    """While there is no usable index: fallback.py's substring search over the sources' documents."""
+    hits = match_documents(plain_documents(), text, lang)
+    categories = facet_counts(hits, "category")
+    types = facet_counts(hits, "type")
+    hits = [hit for hit in hits
+            if (not category or hit.doc.category == category) and (not item_type or hit.doc.type == item_type)]
+    words = query_words(text)
+    results = [
+        SearchResult(
+            type=hit.doc.type, id=hit.doc.id, title=hit.doc.title, url=url_in(hit.doc.url, lang),
+            snippet=make_snippet(hit.doc.summary if has_match(make_snippet(hit.doc.summary, words)) else hit.doc.body, words),
+            category=hit.doc.category, score=round(hit.score, 4), lang=hit.doc.locale, fallback=hit.doc.locale != lang,
+        )
+        for hit in hits[(page - 1) * per_page:page * per_page]
+    ]
+    return SearchOutcome(
+        query=text, lang=lang, total=len(hits), page=page, per_page=per_page, results=results,
+        categories=categories, types=types,
+        other_languages_only=bool(hits) and all(hit.doc.locale != lang for hit in hits), from_database=True,
     )
 
 
 def suggest(query: str, lang: str, limit: int = SUGGESTION_LIMIT) -> list[Completion]:
-    """Up to `limit` titles completing what the reader has typed so far, their language first."""
+    """Up to `limit` titles completing what the reader has typed so far, their language first.
+
+    None while this host has no usable index (the search itself still answers, from the database).
+    """
     prefix = completion_prefix(query[:MAX_QUERY_CHARS])
     if not prefix:
         return []
-    catalog = ensure_index().catalog
+    live = current_index()
+    if live is None:
+        return []
+    catalog = live.catalog
     best: dict[tuple[str, str], tuple[tuple, ItemInfo]] = {}
     for _key, docnum in catalog.completion_candidates(prefix):
         info = catalog.items[docnum]

@@ -1,6 +1,7 @@
 """Search test apps: a small content tree with an index, built once per module."""
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -88,3 +89,14 @@ def search_app(tmp_path_factory):
     factory, app = make_search_app(tmp_path_factory.mktemp("search-app"), content_root)
     yield app
     factory.close()
+
+
+def poll_until(check, timeout: float = 60.0, every: float = 0.2):
+    """check()'s first truthy value, asked every `every` seconds; fails after `timeout` (a bound, not a timing)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = check()
+        if value:
+            return value
+        assert time.monotonic() < deadline, f"not true within {timeout} s: {check.__doc__ or check}"
+        time.sleep(every)
