@@ -12,7 +12,7 @@ from ..core import versions
 from ..core.clock import utcnow
 from ..core.database import write_transaction
 from ..notices.services import expire_due, take_due_notices
-from ..push.dispatcher import build_jobs, claim_batch, enqueue_deliveries, record_outcomes
+from ..push.dispatcher import build_jobs, claim_batch, decide, enqueue_deliveries, record_outcomes
 from ..push.sender import PushSender
 from ..push.vapid import signer_for
 from ..search.service import refresh_index
@@ -59,9 +59,10 @@ async def run_pass(sender: PushSender, clock=utcnow, batch_size: int = 500, max_
         claimed = claim_batch(now, batch_size)
         if not claimed:
             break
-        jobs, settled = build_jobs(claimed, now)
-        outcomes = settled + await sender.send(jobs)
-        report.add(record_outcomes(outcomes, claimed, clock()))
+        prepared = build_jobs(claimed, now)
+        answers = prepared.settled + await sender.send(prepared.jobs)
+        done = clock()
+        report.add(record_outcomes(decide(answers, claimed, prepared.lifetimes, done), done))
         batches += 1
     return report
 

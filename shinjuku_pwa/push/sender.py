@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import aiohttp
 from pywebpush import WebPusher
 
+from .outcomes import Answer
 from .vapid import VapidSigner
 
 
@@ -22,14 +23,6 @@ class PushJob:
     ttl: int
     urgency: str
     topic: str  # replaces an earlier message with the same topic on the phone (retries never double)
-
-
-@dataclass(frozen=True)
-class PushOutcome:
-    delivery_id: int
-    status: int | None  # None: the network failed (timeout, refused, reset)
-    retry_after: str | None = None
-    error: str | None = None
 
 
 def encrypt(job: PushJob) -> bytes:
@@ -79,9 +72,9 @@ class PushSender:
             raise RuntimeError("PushSender sends only inside `async with`")
         return self._session
 
-    async def _send_one(self, job: PushJob, body: bytes | None, gate: asyncio.Semaphore) -> PushOutcome:
+    async def _send_one(self, job: PushJob, body: bytes | None, gate: asyncio.Semaphore) -> Answer:
         if body is None:  # a key the browser gave us that cannot be used
-            return PushOutcome(job.delivery_id, 400, error="encrypt")
+            return Answer(job.delivery_id, 400, error="encrypt")
         async with gate:
             headers = {
                 **self.signer.headers_for(job.origin),
@@ -94,18 +87,18 @@ class PushSender:
             try:
                 async with self._client().post(job.endpoint, data=body, headers=headers, allow_redirects=False) as response:
                     await response.read()
-                    return PushOutcome(job.delivery_id, response.status, response.headers.get("Retry-After"))
+                    return Answer(job.delivery_id, response.status, response.headers.get("Retry-After"))
             except (TimeoutError, aiohttp.ClientError, OSError) as exc:
-                return PushOutcome(job.delivery_id, None, error=type(exc).__name__)
+                return Answer(job.delivery_id, None, error=type(exc).__name__)
 
-    async def _send_chunk(self, chunk: list[PushJob], gate: asyncio.Semaphore) -> list[PushOutcome]:
+    async def _send_chunk(self, chunk: list[PushJob], gate: asyncio.Semaphore) -> list[Answer]:
         if self.encrypt_pool is None:
             bodies = encrypt_many(chunk)
         else:
             bodies = await asyncio.get_running_loop().run_in_executor(self.encrypt_pool, encrypt_many, chunk)
         return list(await asyncio.gather(*(self._send_one(job, body, gate) for job, body in zip(chunk, bodies, strict=True))))
 
-    async def send(self, jobs: list[PushJob]) -> list[PushOutcome]:
+    async def send(self, jobs: list[PushJob]) -> list[Answer]:
         gate = asyncio.Semaphore(self.concurrency)
         chunks = [jobs[i:i + ENCRYPT_CHUNK] for i in range(0, len(jobs), ENCRYPT_CHUNK)]
         results = await asyncio.gather(*(self._send_chunk(chunk, gate) for chunk in chunks))
