@@ -8,6 +8,8 @@ import logging
 import signal
 from dataclasses import dataclass, field
 
+from flask import Flask
+
 from ..core import versions
 from ..core.clock import utcnow
 from ..core.database import write_transaction
@@ -45,6 +47,13 @@ def publish_due(now: dt.datetime) -> list[int]:
     return [notice.id for notice in published]
 
 
+def sender_for(app: Flask) -> PushSender:
+    """A sender configured from the app's settings (use it as `async with`)."""
+    return PushSender(signer_for(app), concurrency=app.config["PUSH_CONCURRENCY"],
+                      timeout_seconds=app.config["PUSH_TIMEOUT_SECONDS"],
+                      connections_per_origin=app.config["PUSH_CONNECTIONS_PER_ORIGIN"])
+
+
 async def run_pass(sender: PushSender, clock=utcnow, batch_size: int = 500, max_batches: int | None = None) -> PassReport:
     """Publish what is due, then send until nothing due is left (or max_batches)."""
     report = PassReport()
@@ -76,8 +85,7 @@ async def run_forever(app, idle_seconds: float = 1.0, clock=utcnow) -> None:
             loop.add_signal_handler(sig, stop.set)
         except (NotImplementedError, RuntimeError):
             pass  # no handlers off the main thread (tests) or on Windows: Ctrl-C still interrupts
-    async with PushSender(signer_for(app), concurrency=app.config["PUSH_CONCURRENCY"],
-                          timeout_seconds=app.config["PUSH_TIMEOUT_SECONDS"]) as sender:
+    async with sender_for(app) as sender:
         while not stop.is_set():
             try:
                 report = await run_pass(sender, clock, batch_size=app.config["PUSH_BATCH_SIZE"])

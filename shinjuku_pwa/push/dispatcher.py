@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import cast
 
-from sqlalchemy import ColumnElement, Integer, Table, and_, bindparam, delete, or_, select, update
+from sqlalchemy import ColumnElement, Integer, Table, and_, bindparam, case, delete, literal, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -100,34 +100,38 @@ def build_jobs(claimed: list[Claimed], now: dt.datetime) -> Prepared:
     The payload is built once per notice and language, not per delivery.
     """
     notices = {n.id: n for n in db.session.scalars(select(Notice).where(Notice.id.in_({c.notice_id for c in claimed})))}
-    subscriptions: dict[int | None, PushSubscription] = {
-        s.id: s for s in db.session.scalars(
-            select(PushSubscription).where(PushSubscription.id.in_({c.subscription_id for c in claimed if c.subscription_id}))
-        )
-    }
+    # Plain rows, not ORM objects: this runs for every delivery.
+    wanted = {c.subscription_id for c in claimed if c.subscription_id}
+    subscriptions = {row.id: row for row in db.session.execute(
+        select(PushSubscription.id, PushSubscription.endpoint, PushSubscription.endpoint_origin, PushSubscription.p256dh,
+               PushSubscription.auth, PushSubscription.lang).where(PushSubscription.id.in_(wanted)))}
     prepared = Prepared([], [], {
         n.id: Lifetime(n.published_at or now, n.ttl, n.urgency.value) for n in notices.values()
     })
+    # Per notice, once: the TTL left (0 when cancelled), its urgency and Topic; per language, the payload.
+    ttls = {n.id: 0 if n.state.value == "cancelled" else schedule.remaining_ttl(n.published_at or now, n.ttl, now)
+            for n in notices.values()}
     payloads: dict[tuple[int, str], bytes] = {}
     for item in claimed:
-        notice = notices.get(item.notice_id)
         subscription = subscriptions.get(item.subscription_id)
         if subscription is None:
             prepared.settled.append(Answer(item.delivery_id, 410, error="subscription removed"))
             continue
-        ttl = schedule.remaining_ttl(notice.published_at or now, notice.ttl, now) if notice else 0
-        if notice is None or ttl <= 0 or notice.state.value == "cancelled":
+        ttl = ttls.get(item.notice_id, 0)
+        if ttl <= 0:
             prepared.settled.append(Answer(item.delivery_id, None, error="expired"))
             continue
+        notice = notices[item.notice_id]
         key = (notice.id, subscription.lang)
-        if key not in payloads:
+        payload = payloads.get(key)
+        if payload is None:
             # A path, not url_for(): the worker runs outside any request (and any SERVER_NAME).
             url = f"/{subscription.lang}/notices/{notice.id}"
-            payloads[key] = build_payload(notice.id, notice.title, notice.body, subscription.lang, url)
+            payload = payloads[key] = build_payload(notice.id, notice.title, notice.body, subscription.lang, url)
         prepared.jobs.append(PushJob(
             delivery_id=item.delivery_id, endpoint=subscription.endpoint, origin=subscription.endpoint_origin,
-            p256dh=subscription.p256dh, auth=subscription.auth, payload=payloads[key], ttl=ttl,
-            urgency=notice.urgency.value, topic=f"notice-{notice.id}",
+            p256dh=subscription.p256dh, auth=subscription.auth, payload=payload, ttl=ttl,
+            urgency=prepared.lifetimes[notice.id].urgency, topic=f"notice-{notice.id}",
         ))
     return prepared
 
@@ -146,10 +150,19 @@ _TABLE = cast(Table, Delivery.__table__)
 _ROW = _TABLE.c
 
 
-def _update_each(session: Session, values: dict[str, object], params: list[dict[str, object]]) -> None:
-    """One UPDATE statement run with every row's parameters (executemany: one round of the driver)."""
-    if params:
-        session.execute(update(_TABLE).where(_ROW.id == bindparam("row_id")).values(**values), params)
+def _settle(session: Session, state: DeliveryState, decisions: list[Decision], **values: object) -> None:
+    """One UPDATE for every row of one outcome; each row keeps its own status (a CASE when they differ)."""
+    if not decisions:
+        return
+    by_status: dict[int | None, list[int]] = defaultdict(list)
+    for decision in decisions:
+        by_status[decision.status].append(decision.delivery_id)
+    if len(by_status) == 1:
+        last_status: object = next(iter(by_status))
+    else:
+        last_status = case(*((_ROW.id.in_(ids), literal(status, Integer())) for status, ids in by_status.items()))
+    session.execute(update(_TABLE).where(_ROW.id.in_([d.delivery_id for d in decisions]))
+                    .values(state=state, lease_until=None, last_status=last_status, **values))
 
 
 def record_outcomes(decisions: list[Decision], now: dt.datetime) -> dict[str, int]:
@@ -157,18 +170,17 @@ def record_outcomes(decisions: list[Decision], now: dt.datetime) -> dict[str, in
     grouped: dict[Outcome, list[Decision]] = defaultdict(list)
     for decision in decisions:
         grouped[decision.outcome].append(decision)
-    status = bindparam("row_status", type_=Integer())
     with write_transaction() as session:
-        _update_each(session, {"state": DeliveryState.SENT, "lease_until": None, "last_status": status,
-                               "sent_at": now},
-                     [{"row_id": d.delivery_id, "row_status": d.status} for d in grouped[Outcome.SENT]])
-        for outcome, state in ((Outcome.FAILED, DeliveryState.FAILED), (Outcome.GONE, DeliveryState.GONE)):
-            _update_each(session, {"state": state, "lease_until": None, "last_status": status},
-                         [{"row_id": d.delivery_id, "row_status": d.status} for d in grouped[outcome]])
-        _update_each(session, {"state": DeliveryState.RETRYING, "lease_until": None, "last_status": status,
-                               "next_attempt_at": bindparam("row_retry_at", type_=UtcDateTime())},
-                     [{"row_id": d.delivery_id, "row_status": d.status, "row_retry_at": d.retry_at}
-                      for d in grouped[Outcome.RETRY]])
+        _settle(session, DeliveryState.SENT, grouped[Outcome.SENT], sent_at=now)
+        _settle(session, DeliveryState.FAILED, grouped[Outcome.FAILED])
+        _settle(session, DeliveryState.GONE, grouped[Outcome.GONE])
+        if grouped[Outcome.RETRY]:
+            # Each retry has its own time: one statement run with every row's values (executemany).
+            session.execute(
+                update(_TABLE).where(_ROW.id == bindparam("row_id")).values(
+                    state=DeliveryState.RETRYING, lease_until=None, last_status=bindparam("row_status", type_=Integer()),
+                    next_attempt_at=bindparam("row_retry_at", type_=UtcDateTime())),
+                [{"row_id": d.delivery_id, "row_status": d.status, "row_retry_at": d.retry_at} for d in grouped[Outcome.RETRY]])
         if grouped[Outcome.GONE]:
             # The browser dropped the subscription: forget it (its deliveries keep their counts).
             gone = [d.delivery_id for d in grouped[Outcome.GONE]]
