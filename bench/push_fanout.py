@@ -40,7 +40,7 @@ from sqlalchemy import create_engine, text  # noqa: E402
 
 from bench import loopback_push_service  # noqa: E402
 from shinjuku_pwa import create_app  # noqa: E402
-from shinjuku_pwa.composition.publishing import run_pass, sender_for  # noqa: E402
+from shinjuku_pwa.composition.publishing import publish_due, run_pass, sender_for  # noqa: E402
 from shinjuku_pwa.core.config import PROJECT_ROOT  # noqa: E402
 from shinjuku_pwa.core.extensions import db  # noqa: E402
 from shinjuku_pwa.notices.models import Notice, NoticeState, Urgency  # noqa: E402
@@ -132,7 +132,7 @@ def drive_service(results: multiprocessing.Queue, barrier, origin: str, requests
 
 
 def work(results: multiprocessing.Queue, barrier, config: dict, profile: str | None) -> None:
-    """One worker process: publish if due (only one process wins), then send until nothing is due."""
+    """One worker process: the worker's pass (the notice is already published), until nothing is due."""
     app = create_app(config)
     profiler = cProfile.Profile() if profile else None
 
@@ -219,9 +219,12 @@ def main() -> None:
     floor = aggregate_rate(in_processes(encrypt_floor, args.workers, args.floor_messages))
     capacity = aggregate_rate(in_processes(drive_service, args.workers, origin, args.service_requests,
                                            settings["PUSH_CONNECTIONS_PER_ORIGIN"]))
-    started = time.perf_counter()
+    with app.app_context():
+        began = time.perf_counter()
+        publish_due(dt.datetime.now(dt.UTC))  # what a worker does first: one transaction queues every delivery
+        publish_seconds = time.perf_counter() - began
     reports = in_processes(work, args.workers, config, args.profile)
-    elapsed = time.perf_counter() - started
+    elapsed = max(r["seconds"] for r in reports)  # from the moment all workers start to the last one's end
     sent = sum(r["sent"] for r in reports)
     rate = sent / elapsed
 
@@ -247,11 +250,15 @@ def main() -> None:
           f"push service:   {capacity:,.0f} answers/s: too close to the fan-out, add --service-processes")
     print(f"fan-out:        {sent:,} deliveries in {elapsed:.2f} s = {rate:,.0f} deliveries/s; "
           f"failed {sum(r['failed'] for r in reports)}, retrying {sum(r['retrying'] for r in reports)}")
+    for number, r in enumerate(reports, 1):
+        print(f"  worker {number}:     sent {r['sent']:,} in {r['seconds']:.2f} s, peak {r['peak_mb']:.0f} MB")
     print(f"ratio to floor: {rate / floor:.0%} (target at least 40% with 2 workers)")
     print(f"baseline:       {baseline:,.1f} deliveries/s with pywebpush.webpush() one by one ({args.baseline} messages)")
     print(f"ratio:          {rate / baseline:,.0f}x the plain loop (target at least 100x)")
     verb = "took" if args.subscriptions == 100_000 else "would take"
-    print(f"100,000 phones: {verb} {100_000 / rate:.1f} s (target under 30 s)")
+    total = publish_seconds * 100_000 / args.subscriptions + 100_000 / rate
+    print(f"publishing:     {publish_seconds:.2f} s to queue {args.subscriptions:,} deliveries (one transaction)")
+    print(f"100,000 phones: {verb} {total:.1f} s, publishing included (target under 30 s)")
     print(f"peak memory:    {max(r['peak_mb'] for r in reports):.0f} MB per worker (max RSS)")
 
 

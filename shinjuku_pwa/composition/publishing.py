@@ -55,13 +55,15 @@ def sender_for(app: Flask) -> PushSender:
 
 
 async def run_pass(sender: PushSender, clock=utcnow, batch_size: int = 500, max_batches: int | None = None) -> PassReport:
-    """Publish what is due, then send until nothing due is left (or max_batches)."""
+    """Publish what is due, send until nothing due is left (or max_batches), then refresh the search index.
+
+    Phones first: rebuilding this host's index takes seconds, and web hosts follow the version
+    bumped by publishing on their own (core/versions.py).
+    """
     report = PassReport()
     now = clock()
     report.published = publish_due(now)
-    if report.published or expire_due(now):
-        # Published notices join the search index, expired ones leave it (this host's index).
-        refresh_index(strict=False)
+    index_changed = bool(report.published) | bool(expire_due(now))
     batches = 0
     while max_batches is None or batches < max_batches:
         now = clock()
@@ -73,6 +75,9 @@ async def run_pass(sender: PushSender, clock=utcnow, batch_size: int = 500, max_
         done = clock()
         report.add(record_outcomes(decide(answers, claimed, prepared.lifetimes, done), done))
         batches += 1
+    if index_changed:
+        # Published notices join the search index, expired ones leave it (this host's index).
+        refresh_index(strict=False)
     return report
 
 
