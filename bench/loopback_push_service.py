@@ -1,7 +1,9 @@
 """A minimal push-service stand-in for benchmarks: HTTP/1.1 keep-alive, 201 after a delay.
 
 Deliberately lean (an asyncio protocol, no framework) so the benchmark measures our sender,
-not the stand-in: a real push service runs on someone else's machines.
+not the stand-in: a real push service runs on someone else's machines. Several processes can
+share one port (SO_REUSEPORT), so the stand-in is never what limits the figure; the benchmark
+measures its capacity and prints it.
 """
 from __future__ import annotations
 
@@ -11,16 +13,16 @@ RESPONSE = b"HTTP/1.1 201 Created\r\nContent-Length: 0\r\nConnection: keep-alive
 
 
 class _Connection(asyncio.Protocol):
-    def __init__(self, delay: float, counter: list):
+    def __init__(self, delay: float, counter: list[int]) -> None:
         self.delay = delay
         self.counter = counter
         self.buffer = b""
-        self.transport = None
+        self.transport: asyncio.Transport | None = None
 
-    def connection_made(self, transport):
-        self.transport = transport
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport  # type: ignore[assignment]
 
-    def data_received(self, data: bytes):
+    def data_received(self, data: bytes) -> None:
         self.buffer += data
         while True:
             head_end = self.buffer.find(b"\r\n\r\n")
@@ -28,24 +30,27 @@ class _Connection(asyncio.Protocol):
                 return
             head = self.buffer[:head_end].lower()
             length = 0
-            for line in head.split(b"\r\n"):
-                if line.startswith(b"content-length:"):
-                    length = int(line.split(b":", 1)[1])
+            start = head.find(b"\r\ncontent-length:")
+            if start >= 0:
+                end = head.find(b"\r\n", start + 2)
+                length = int(head[start + 17:end if end >= 0 else len(head)])
             total = head_end + 4 + length
             if len(self.buffer) < total:
                 return
             self.buffer = self.buffer[total:]
             self.counter[0] += 1
-            loop = asyncio.get_running_loop()
-            loop.call_later(self.delay, self._answer)
+            if self.delay:
+                asyncio.get_running_loop().call_later(self.delay, self._answer)
+            else:
+                self._answer()
 
-    def _answer(self):
-        if not self.transport.is_closing():
+    def _answer(self) -> None:
+        if self.transport is not None and not self.transport.is_closing():
             self.transport.write(RESPONSE)
 
 
-async def start(delay: float, port: int = 0):
+async def start(delay: float, port: int = 0, reuse_port: bool = False) -> tuple[asyncio.Server, int, list[int]]:
     counter = [0]
     server = await asyncio.get_running_loop().create_server(
-        lambda: _Connection(delay, counter), "127.0.0.1", port, backlog=2048)
+        lambda: _Connection(delay, counter), "127.0.0.1", port, backlog=4096, reuse_port=reuse_port)
     return server, server.sockets[0].getsockname()[1], counter

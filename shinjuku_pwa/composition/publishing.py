@@ -8,11 +8,13 @@ import logging
 import signal
 from dataclasses import dataclass, field
 
+from flask import Flask
+
 from ..core import versions
 from ..core.clock import utcnow
 from ..core.database import write_transaction
 from ..notices.services import expire_due, take_due_notices
-from ..push.dispatcher import build_jobs, claim_batch, enqueue_deliveries, record_outcomes
+from ..push.dispatcher import build_jobs, claim_batch, decide, enqueue_deliveries, record_outcomes
 from ..push.sender import PushSender
 from ..push.vapid import signer_for
 from ..search.service import refresh_index
@@ -45,24 +47,37 @@ def publish_due(now: dt.datetime) -> list[int]:
     return [notice.id for notice in published]
 
 
+def sender_for(app: Flask) -> PushSender:
+    """A sender configured from the app's settings (use it as `async with`)."""
+    return PushSender(signer_for(app), concurrency=app.config["PUSH_CONCURRENCY"],
+                      timeout_seconds=app.config["PUSH_TIMEOUT_SECONDS"],
+                      connections_per_origin=app.config["PUSH_CONNECTIONS_PER_ORIGIN"])
+
+
 async def run_pass(sender: PushSender, clock=utcnow, batch_size: int = 500, max_batches: int | None = None) -> PassReport:
-    """Publish what is due, then send until nothing due is left (or max_batches)."""
+    """Publish what is due, send until nothing due is left (or max_batches), then refresh the search index.
+
+    Phones first: rebuilding this host's index takes seconds, and web hosts follow the version
+    bumped by publishing on their own (core/versions.py).
+    """
     report = PassReport()
     now = clock()
     report.published = publish_due(now)
-    if report.published or expire_due(now):
-        # Published notices join the search index, expired ones leave it (this host's index).
-        refresh_index(strict=False)
+    index_changed = bool(report.published) | bool(expire_due(now))
     batches = 0
     while max_batches is None or batches < max_batches:
         now = clock()
         claimed = claim_batch(now, batch_size)
         if not claimed:
             break
-        jobs, settled = build_jobs(claimed, now)
-        outcomes = settled + await sender.send(jobs)
-        report.add(record_outcomes(outcomes, claimed, clock()))
+        prepared = build_jobs(claimed, now)
+        answers = prepared.settled + await sender.send(prepared.jobs)
+        done = clock()
+        report.add(record_outcomes(decide(answers, claimed, prepared.lifetimes, done), done))
         batches += 1
+    if index_changed:
+        # Published notices join the search index, expired ones leave it (this host's index).
+        refresh_index(strict=False)
     return report
 
 
@@ -75,8 +90,7 @@ async def run_forever(app, idle_seconds: float = 1.0, clock=utcnow) -> None:
             loop.add_signal_handler(sig, stop.set)
         except (NotImplementedError, RuntimeError):
             pass  # no handlers off the main thread (tests) or on Windows: Ctrl-C still interrupts
-    async with PushSender(signer_for(app), concurrency=app.config["PUSH_CONCURRENCY"],
-                          timeout_seconds=app.config["PUSH_TIMEOUT_SECONDS"]) as sender:
+    async with sender_for(app) as sender:
         while not stop.is_set():
             try:
                 report = await run_pass(sender, clock, batch_size=app.config["PUSH_BATCH_SIZE"])

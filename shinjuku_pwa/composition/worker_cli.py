@@ -11,9 +11,7 @@ from types import FrameType
 import click
 from flask import current_app
 
-from ..push.sender import PushSender
-from ..push.vapid import signer_for
-from .publishing import PassReport, run_forever, run_pass
+from .publishing import PassReport, run_forever, run_pass, sender_for
 
 
 @click.command("worker")
@@ -51,8 +49,7 @@ def send_due_command(once: bool) -> None:
     app = current_app._get_current_object()  # type: ignore[attr-defined]
 
     async def one_pass() -> PassReport:
-        async with PushSender(signer_for(app), concurrency=app.config["PUSH_CONCURRENCY"],
-                              timeout_seconds=app.config["PUSH_TIMEOUT_SECONDS"]) as sender:
+        async with sender_for(app) as sender:
             return await run_pass(sender, batch_size=app.config["PUSH_BATCH_SIZE"])
 
     report = asyncio.run(one_pass())

@@ -95,6 +95,9 @@ def from_environment() -> dict:
         # Requests in flight per worker, and how long one may take before it is retried later.
         "PUSH_CONCURRENCY": int(os.environ.get("PUSH_CONCURRENCY", "200")),
         "PUSH_TIMEOUT_SECONDS": float(os.environ.get("PUSH_TIMEOUT_SECONDS", "10")),
+        # Keep-alive HTTP/1.1 connections per push-service origin and worker (one request in flight
+        # on each); browsers' push services accept this many from one sender.
+        "PUSH_CONNECTIONS_PER_ORIGIN": int(os.environ.get("PUSH_CONNECTIONS_PER_ORIGIN", "100")),
         # Subscribing (and renewing) from one IP address; a household behind one router stays well within it.
         "PUSH_SUBSCRIBE_LIMIT_PER_IP": os.environ.get("PUSH_SUBSCRIBE_LIMIT_PER_IP", "30 per hour"),
         # How often each process reads the state versions (core/versions.py): a change made on

@@ -9,19 +9,23 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import random
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import cast
 
-from sqlalchemy import ColumnElement, and_, delete, or_, select, update
+from sqlalchemy import ColumnElement, Integer, Table, and_, bindparam, case, delete, literal, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
 
-from ..core.database import is_sqlite, write_transaction
+from ..core.database import UtcDateTime, is_sqlite, write_transaction
 from ..core.extensions import db
 from ..notices.models import Notice
 from . import schedule
 from .models import Delivery, DeliveryState, PushSubscription
+from .outcomes import Answer, Decision, Lifetime, Outcome, classify
 from .payload import build_payload
-from .sender import PushJob, PushOutcome
+from .sender import PushJob
 
 log = logging.getLogger(__name__)
 LEASE = dt.timedelta(seconds=120)
@@ -81,82 +85,109 @@ def claim_batch(now: dt.datetime, limit: int = 500) -> list[Claimed]:
     return [Claimed(*row) for row in rows]
 
 
-def build_jobs(claimed: list[Claimed], now: dt.datetime) -> tuple[list[PushJob], list[PushOutcome]]:
-    """Jobs for the claimed rows; rows that can no longer be sent get their outcome at once."""
+@dataclass
+class Prepared:
+    """A claimed batch made ready to send: the jobs, the rows already settled, each notice's lifetime."""
+
+    jobs: list[PushJob]
+    settled: list[Answer]
+    lifetimes: dict[int, Lifetime]
+
+
+def build_jobs(claimed: list[Claimed], now: dt.datetime) -> Prepared:
+    """Jobs for the claimed rows; rows that can no longer be sent get their answer at once.
+
+    The payload is built once per notice and language, not per delivery.
+    """
     notices = {n.id: n for n in db.session.scalars(select(Notice).where(Notice.id.in_({c.notice_id for c in claimed})))}
-    subscriptions: dict[int | None, PushSubscription] = {
-        s.id: s for s in db.session.scalars(
-            select(PushSubscription).where(PushSubscription.id.in_({c.subscription_id for c in claimed if c.subscription_id}))
-        )
-    }
-    jobs, settled = [], []
+    # Plain rows, not ORM objects: this runs for every delivery.
+    wanted = {c.subscription_id for c in claimed if c.subscription_id}
+    subscriptions = {row.id: row for row in db.session.execute(
+        select(PushSubscription.id, PushSubscription.endpoint, PushSubscription.endpoint_origin, PushSubscription.p256dh,
+               PushSubscription.auth, PushSubscription.lang).where(PushSubscription.id.in_(wanted)))}
+    prepared = Prepared([], [], {
+        n.id: Lifetime(n.published_at or now, n.ttl, n.urgency.value) for n in notices.values()
+    })
+    # Per notice, once: the TTL left (0 when cancelled), its urgency and Topic; per language, the payload.
+    ttls = {n.id: 0 if n.state.value == "cancelled" else schedule.remaining_ttl(n.published_at or now, n.ttl, now)
+            for n in notices.values()}
     payloads: dict[tuple[int, str], bytes] = {}
     for item in claimed:
-        notice = notices.get(item.notice_id)
         subscription = subscriptions.get(item.subscription_id)
         if subscription is None:
-            settled.append(PushOutcome(item.delivery_id, 410, error="subscription removed"))
+            prepared.settled.append(Answer(item.delivery_id, 410, error="subscription removed"))
             continue
-        ttl = schedule.remaining_ttl(notice.published_at or now, notice.ttl, now) if notice else 0
-        if notice is None or ttl <= 0 or notice.state.value == "cancelled":
-            settled.append(PushOutcome(item.delivery_id, None, error="expired"))
+        ttl = ttls.get(item.notice_id, 0)
+        if ttl <= 0:
+            prepared.settled.append(Answer(item.delivery_id, None, error="expired"))
             continue
+        notice = notices[item.notice_id]
         key = (notice.id, subscription.lang)
-        if key not in payloads:
+        payload = payloads.get(key)
+        if payload is None:
             # A path, not url_for(): the worker runs outside any request (and any SERVER_NAME).
             url = f"/{subscription.lang}/notices/{notice.id}"
-            payloads[key] = build_payload(notice.id, notice.title, notice.body, subscription.lang, url)
-        jobs.append(PushJob(
+            payload = payloads[key] = build_payload(notice.id, notice.title, notice.body, subscription.lang, url)
+        prepared.jobs.append(PushJob(
             delivery_id=item.delivery_id, endpoint=subscription.endpoint, origin=subscription.endpoint_origin,
-            p256dh=subscription.p256dh, auth=subscription.auth, payload=payloads[key], ttl=ttl,
-            urgency=notice.urgency.value, topic=f"notice-{notice.id}",
+            p256dh=subscription.p256dh, auth=subscription.auth, payload=payload, ttl=ttl,
+            urgency=prepared.lifetimes[notice.id].urgency, topic=f"notice-{notice.id}",
         ))
-    return jobs, settled
+    return prepared
 
 
-def record_outcomes(outcomes: list[PushOutcome], claimed: list[Claimed], now: dt.datetime, rng=None) -> dict[str, int]:
-    """Apply what the push services answered: sent, gone, failed, or retry with backoff."""
+def decide(answers: list[Answer], claimed: list[Claimed], lifetimes: dict[int, Lifetime], now: dt.datetime,
+           rng: random.Random | None = None) -> list[Decision]:
+    """Classify every answer of a batch (outcomes.classify); no database work."""
     by_id = {c.delivery_id: c for c in claimed}
-    notices = {n.id: n for n in db.session.scalars(select(Notice).where(Notice.id.in_({c.notice_id for c in claimed})))}
-    sent, failed, gone, retries = [], [], [], []
-    statuses: dict[int, int | None] = {}
-    for outcome in outcomes:
-        statuses[outcome.delivery_id] = outcome.status
-        status = outcome.status
-        if status in (200, 201, 202, 204):
-            sent.append(outcome.delivery_id)
-        elif status in (404, 410):
-            gone.append(outcome.delivery_id)
-        elif outcome.error == "expired" or (status is not None and status < 500 and status != 429):
-            failed.append(outcome.delivery_id)  # 400, 413 and other refusals: retrying cannot help
-        else:
-            item = by_id[outcome.delivery_id]
-            notice = notices.get(item.notice_id)
-            retry_at = schedule.next_retry(now, item.attempts, schedule.retry_after_seconds(outcome.retry_after, now), rng)
-            retry_at = schedule.deliverable_at(retry_at, notice.urgency.value) if notice else retry_at
-            deadline = schedule.expires_at(notice.published_at or now, notice.ttl) if notice else now
-            (retries.append((outcome.delivery_id, retry_at)) if retry_at < deadline else failed.append(outcome.delivery_id))
+    return [
+        classify(answer, by_id[answer.delivery_id].attempts, lifetimes.get(by_id[answer.delivery_id].notice_id), now, rng)
+        for answer in answers
+    ]
+
+
+_TABLE = cast(Table, Delivery.__table__)
+_ROW = _TABLE.c
+
+
+def _settle(session: Session, state: DeliveryState, decisions: list[Decision], **values: object) -> None:
+    """One UPDATE for every row of one outcome; each row keeps its own status (a CASE when they differ)."""
+    if not decisions:
+        return
+    by_status: dict[int | None, list[int]] = defaultdict(list)
+    for decision in decisions:
+        by_status[decision.status].append(decision.delivery_id)
+    if len(by_status) == 1:
+        last_status: object = next(iter(by_status))
+    else:
+        last_status = case(*((_ROW.id.in_(ids), literal(status, Integer())) for status, ids in by_status.items()))
+    session.execute(update(_TABLE).where(_ROW.id.in_([d.delivery_id for d in decisions]))
+                    .values(state=state, lease_until=None, last_status=last_status, **values))
+
+
+def record_outcomes(decisions: list[Decision], now: dt.datetime) -> dict[str, int]:
+    """Write a batch's decisions: one statement per kind of outcome, plus one delete for gone subscriptions."""
+    grouped: dict[Outcome, list[Decision]] = defaultdict(list)
+    for decision in decisions:
+        grouped[decision.outcome].append(decision)
     with write_transaction() as session:
-        for state, ids in ((DeliveryState.SENT, sent), (DeliveryState.FAILED, failed), (DeliveryState.GONE, gone)):
-            by_status = defaultdict(list)
-            for delivery_id in ids:
-                by_status[statuses.get(delivery_id)].append(delivery_id)
-            for status, group in by_status.items():
-                values: dict[str, object] = {"state": state, "lease_until": None, "last_status": status}
-                if state is DeliveryState.SENT:
-                    values["sent_at"] = now
-                session.execute(update(Delivery).where(Delivery.id.in_(group)).values(**values)
-                                .execution_options(synchronize_session=False))
-        for delivery_id, retry_at in retries:
-            session.execute(update(Delivery).where(Delivery.id == delivery_id).values(
-                state=DeliveryState.RETRYING, next_attempt_at=retry_at, lease_until=None,
-                last_status=statuses.get(delivery_id)).execution_options(synchronize_session=False))
-        if gone:
+        _settle(session, DeliveryState.SENT, grouped[Outcome.SENT], sent_at=now)
+        _settle(session, DeliveryState.FAILED, grouped[Outcome.FAILED])
+        _settle(session, DeliveryState.GONE, grouped[Outcome.GONE])
+        if grouped[Outcome.RETRY]:
+            # Each retry has its own time: one statement run with every row's values (executemany).
+            session.execute(
+                update(_TABLE).where(_ROW.id == bindparam("row_id")).values(
+                    state=DeliveryState.RETRYING, lease_until=None, last_status=bindparam("row_status", type_=Integer()),
+                    next_attempt_at=bindparam("row_retry_at", type_=UtcDateTime())),
+                [{"row_id": d.delivery_id, "row_status": d.status, "row_retry_at": d.retry_at} for d in grouped[Outcome.RETRY]])
+        if grouped[Outcome.GONE]:
             # The browser dropped the subscription: forget it (its deliveries keep their counts).
+            gone = [d.delivery_id for d in grouped[Outcome.GONE]]
             dead = select(Delivery.subscription_id).where(Delivery.id.in_(gone), Delivery.subscription_id.is_not(None))
             session.execute(delete(PushSubscription).where(PushSubscription.id.in_(dead.scalar_subquery()))
                             .execution_options(synchronize_session=False))
-    return {"sent": len(sent), "failed": len(failed), "gone": len(gone), "retrying": len(retries)}
+    return {outcome.value: len(grouped[outcome]) for outcome in Outcome}
 
 
 def delivery_counts(notice_id: int) -> dict[str, int]:

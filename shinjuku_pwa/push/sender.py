@@ -1,13 +1,18 @@
-"""Encrypt (RFC 8291, via pywebpush) and send many notifications at once over pooled connections."""
+"""Encrypt (RFC 8291, push/ece.py) and send many notifications at once over keep-alive connections.
+
+Per message only what must differ is done: a fresh key and salt, the encryption, and the
+endpoint's path. The payload (per notice and language), the VAPID header (per origin) and the
+rest of the request head (per origin and notice) are made once and reused.
+"""
 from __future__ import annotations
 
 import asyncio
-from concurrent.futures import Executor
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
-import aiohttp
-from pywebpush import WebPusher
-
+from . import ece
+from .connections import OriginPool
+from .outcomes import Answer
 from .vapid import VapidSigner
 
 
@@ -24,65 +29,60 @@ class PushJob:
     topic: str  # replaces an earlier message with the same topic on the phone (retries never double)
 
 
-@dataclass(frozen=True)
-class PushOutcome:
-    delivery_id: int
-    status: int | None  # None: the network failed (timeout, refused, reset)
-    retry_after: str | None = None
-    error: str | None = None
+def encrypt(job: PushJob) -> bytes | None:
+    """The request body; None where the browser's key cannot be used."""
+    try:
+        return ece.encrypt(job.payload, job.p256dh, job.auth)
+    except ValueError:  # KeyRefused, or a payload too large (payload.py keeps them small)
+        return None
 
 
-def encrypt(job: PushJob) -> bytes:
-    pusher = WebPusher({"endpoint": job.endpoint, "keys": {"p256dh": job.p256dh, "auth": job.auth}})
-    return pusher.encode(job.payload, content_encoding="aes128gcm")["body"]
-
-
-def encrypt_many(jobs: list[PushJob]) -> list[bytes | None]:
-    """Encrypt a chunk (run in a process pool); None where a browser's key cannot be used."""
-    bodies: list[bytes | None] = []
-    for job in jobs:
-        try:
-            bodies.append(encrypt(job))
-        except Exception:  # noqa: BLE001 - a bad key fails one delivery, never the batch
-            bodies.append(None)
-    return bodies
-
-
-ENCRYPT_CHUNK = 100
+def endpoint_path(endpoint: str, origin: str) -> str:
+    if endpoint.startswith(origin) and endpoint[len(origin):len(origin) + 1] == "/":
+        return endpoint[len(origin):]
+    parts = urlsplit(endpoint)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
 class PushSender:
-    """One per worker: a connection pool kept open between batches, many requests in flight."""
+    """One per worker: connection pools kept open between batches, many requests in flight.
+
+    Encryption runs in this process: run one worker process per core (`push worker --processes`).
+    """
 
     def __init__(self, signer: VapidSigner, concurrency: int = 200, timeout_seconds: float = 10.0,
-                 encrypt_pool: Executor | None = None) -> None:
-        # Encryption is the CPU-heavy half; a process pool does it on other cores while this
-        # process keeps the connections busy. Without a pool it runs inline.
-        self.encrypt_pool = encrypt_pool
+                 connections_per_origin: int | None = None) -> None:
         self.signer = signer
         self.concurrency = concurrency
-        self.timeout = aiohttp.ClientTimeout(total=timeout_seconds, sock_connect=min(5.0, timeout_seconds))
-        self._session: aiohttp.ClientSession | None = None
+        self.connections_per_origin = connections_per_origin or concurrency
+        self.timeout_seconds = timeout_seconds
+        self._pools: dict[str, OriginPool] | None = None
+        self._heads: dict[tuple[str, int, str, str], bytes] = {}
 
     async def __aenter__(self) -> PushSender:
-        connector = aiohttp.TCPConnector(limit=self.concurrency, limit_per_host=self.concurrency,
-                                         keepalive_timeout=60, ttl_dns_cache=300)
-        self._session = aiohttp.ClientSession(connector=connector, timeout=self.timeout)
+        self._pools = {}
         return self
 
-    async def __aexit__(self, *exc_info) -> None:
-        if self._session:
-            await self._session.close()
+    async def __aexit__(self, *exc_info: object) -> None:
+        for pool in (self._pools or {}).values():
+            pool.close()
+        self._pools = None
 
-    def _client(self) -> aiohttp.ClientSession:
-        if self._session is None:
+    def _pool(self, origin: str) -> OriginPool:
+        if self._pools is None:
             raise RuntimeError("PushSender sends only inside `async with`")
-        return self._session
+        pool = self._pools.get(origin)
+        if pool is None:
+            pool = self._pools[origin] = OriginPool(origin, self.connections_per_origin)
+        return pool
 
-    async def _send_one(self, job: PushJob, body: bytes | None, gate: asyncio.Semaphore) -> PushOutcome:
-        if body is None:  # a key the browser gave us that cannot be used
-            return PushOutcome(job.delivery_id, 400, error="encrypt")
-        async with gate:
+    def _head(self, job: PushJob) -> bytes:
+        """The header lines shared by every message of one notice to one push service (VAPID per origin)."""
+        key = (job.origin, job.ttl, job.urgency, job.topic)
+        head = self._heads.get(key)
+        if head is None:
+            if len(self._heads) > 10_000:
+                self._heads.clear()
             headers = {
                 **self.signer.headers_for(job.origin),
                 "TTL": str(job.ttl),
@@ -91,22 +91,34 @@ class PushSender:
                 "Content-Encoding": "aes128gcm",
                 "Content-Type": "application/octet-stream",
             }
-            try:
-                async with self._client().post(job.endpoint, data=body, headers=headers, allow_redirects=False) as response:
-                    await response.read()
-                    return PushOutcome(job.delivery_id, response.status, response.headers.get("Retry-After"))
-            except (TimeoutError, aiohttp.ClientError, OSError) as exc:
-                return PushOutcome(job.delivery_id, None, error=type(exc).__name__)
+            head = self._heads[key] = "".join(f"{name}: {value}\r\n" for name, value in headers.items()).encode("latin-1")
+        return head
 
-    async def _send_chunk(self, chunk: list[PushJob], gate: asyncio.Semaphore) -> list[PushOutcome]:
-        if self.encrypt_pool is None:
-            bodies = encrypt_many(chunk)
-        else:
-            bodies = await asyncio.get_running_loop().run_in_executor(self.encrypt_pool, encrypt_many, chunk)
-        return list(await asyncio.gather(*(self._send_one(job, body, gate) for job, body in zip(chunk, bodies, strict=True))))
+    async def _send_one(self, job: PushJob, body: bytes | None) -> Answer:
+        if body is None:  # a key the browser gave us that cannot be used
+            return Answer(job.delivery_id, 400, error="encrypt")
+        try:
+            async with asyncio.timeout(self.timeout_seconds):
+                status, retry_after = await self._pool(job.origin).post(
+                    endpoint_path(job.endpoint, job.origin), self._head(job), body)
+        except (TimeoutError, OSError) as exc:  # refused, reset, TLS, closed early, timed out
+            return Answer(job.delivery_id, None, error=type(exc).__name__)
+        return Answer(job.delivery_id, status, retry_after)
 
-    async def send(self, jobs: list[PushJob]) -> list[PushOutcome]:
-        gate = asyncio.Semaphore(self.concurrency)
-        chunks = [jobs[i:i + ENCRYPT_CHUNK] for i in range(0, len(jobs), ENCRYPT_CHUNK)]
-        results = await asyncio.gather(*(self._send_chunk(chunk, gate) for chunk in chunks))
-        return [outcome for chunk in results for outcome in chunk]
+    async def send(self, jobs: list[PushJob]) -> list[Answer]:
+        """Send every job; the answers come back in the jobs' order.
+
+        `concurrency` lanes each take the next job, encrypt it and send it: while one lane waits
+        for its answer another encrypts, so the CPU and the connections stay busy without a task
+        per message.
+        """
+        answers: list[Answer | None] = [None] * len(jobs)
+        waiting = iter(range(len(jobs)))  # shared by the lanes: each job is taken once
+
+        async def lane() -> None:
+            for index in waiting:
+                job = jobs[index]
+                answers[index] = await self._send_one(job, encrypt(job))
+
+        await asyncio.gather(*(lane() for _ in range(min(self.concurrency, len(jobs)))))
+        return [answer for answer in answers if answer is not None]

@@ -1,0 +1,187 @@
+"""A lean HTTP/1.1 client for push services: keep-alive connections pooled per origin.
+
+Push services answer a POST with a status and (nearly always) an empty body; all we need back is
+the status and Retry-After. aiohttp's general client cost more per request than the encryption
+(bench/push_fanout.py profile), so this sends prebuilt request heads over asyncio protocols:
+one request at a time per connection (no pipelining, which push services need not support),
+at most `limit` connections per origin, idle connections reused for `idle_seconds`.
+"""
+from __future__ import annotations
+
+import asyncio
+import ssl
+import time
+from collections import deque
+from urllib.parse import urlsplit
+
+
+class PushServiceError(OSError):
+    """The connection failed or closed before a whole answer arrived, or the answer was not HTTP."""
+
+
+class _Connection(asyncio.Protocol):
+    """One keep-alive connection; `request` sends one request and waits for its whole answer."""
+
+    def __init__(self) -> None:
+        self.transport: asyncio.Transport | None = None
+        self.buffer = bytearray()
+        self.waiter: asyncio.Future[tuple[int, str | None, bool]] | None = None
+        self.closed = False
+        self.idle_since = 0.0
+        self.used = False
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport  # type: ignore[assignment]
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.closed = True
+        if self.waiter and not self.waiter.done():
+            self.waiter.set_exception(PushServiceError("connection closed before the answer"))
+
+    def eof_received(self) -> bool:
+        return False  # close our side too
+
+    def data_received(self, data: bytes) -> None:
+        self.buffer += data
+        if self.waiter is None or self.waiter.done():
+            if not self.waiter:
+                self.close()  # bytes nobody asked for: the connection cannot be trusted
+            return
+        try:
+            answer = _parse(self.buffer)
+        except ValueError as exc:
+            self.waiter.set_exception(PushServiceError(str(exc)))
+            self.close()
+            return
+        if answer is not None:
+            self.buffer.clear()
+            self.waiter.set_result(answer)
+
+    def close(self) -> None:
+        self.closed = True
+        if self.transport is not None:
+            self.transport.close()
+
+    async def request(self, data: bytes) -> tuple[int, str | None, bool]:
+        """(status, Retry-After, keep-alive) for one request written whole."""
+        if self.transport is None or self.closed:
+            raise PushServiceError("connection closed")
+        self.waiter = asyncio.get_running_loop().create_future()
+        self.transport.write(data)
+        try:
+            return await self.waiter
+        finally:
+            self.waiter = None
+
+
+def _parse(buffer: bytearray) -> tuple[int, str | None, bool] | None:
+    """The answer in `buffer` once it is complete (head and body), else None. Raises ValueError on garbage."""
+    while True:
+        head_end = buffer.find(b"\r\n\r\n")
+        if head_end < 0:
+            if len(buffer) > 65536:
+                raise ValueError("answer head too long")
+            return None
+        lines = bytes(buffer[:head_end]).split(b"\r\n")
+        parts = lines[0].split(b" ", 2)
+        if len(parts) < 2 or not parts[0].startswith(b"HTTP/1.") or not parts[1].isdigit():
+            raise ValueError("not an HTTP/1.x answer")
+        status = int(parts[1])
+        headers: dict[bytes, bytes] = {}
+        for line in lines[1:]:
+            name, _, value = line.partition(b":")
+            headers[name.strip().lower()] = value.strip()
+        if 100 <= status < 200:  # an interim answer (100 Continue): the real one follows
+            del buffer[:head_end + 4]
+            continue
+        break
+    body_start = head_end + 4
+    keep_alive = parts[0] == b"HTTP/1.1" and headers.get(b"connection", b"").lower() != b"close"
+    if status in (204, 304):
+        complete = True
+    elif headers.get(b"transfer-encoding", b"").lower().endswith(b"chunked"):
+        complete = _chunked_complete(buffer, body_start)
+    elif b"content-length" in headers:
+        complete = len(buffer) - body_start >= int(headers[b"content-length"])
+    else:
+        # No length: the body ends when the connection does. We never read it; drop the connection.
+        complete, keep_alive = True, False
+    if not complete:
+        return None
+    retry_after = headers.get(b"retry-after")
+    return status, retry_after.decode("latin-1") if retry_after is not None else None, keep_alive
+
+
+def _chunked_complete(buffer: bytearray, position: int) -> bool:
+    while True:
+        line_end = buffer.find(b"\r\n", position)
+        if line_end < 0:
+            return False
+        size = int(bytes(buffer[position:line_end]).split(b";", 1)[0], 16)
+        position = line_end + 2
+        if size == 0:
+            return buffer.find(b"\r\n\r\n", position - 2) >= 0  # trailers end with an empty line
+        position += size + 2
+        if position > len(buffer):
+            return False
+
+
+class OriginPool:
+    """Keep-alive connections to one push-service origin, at most `limit` at once."""
+
+    def __init__(self, origin: str, limit: int, idle_seconds: float = 30.0,
+                 ssl_context: ssl.SSLContext | None = None) -> None:
+        parts = urlsplit(origin)
+        if parts.scheme not in ("https", "http") or not parts.hostname:
+            raise ValueError("a push-service origin is http(s)://host[:port]")
+        self.host = parts.hostname
+        self.tls = parts.scheme == "https"
+        self.port = parts.port or (443 if self.tls else 80)
+        self.host_header = parts.netloc.rsplit("@", 1)[-1]
+        self.ssl_context = (ssl_context or ssl.create_default_context()) if self.tls else None
+        self.idle_seconds = idle_seconds
+        self.gate = asyncio.Semaphore(limit)
+        self.idle: deque[_Connection] = deque()
+
+    async def _connection(self) -> _Connection:
+        while self.idle:
+            connection = self.idle.pop()  # the most recently used: the least likely to have timed out
+            if not connection.closed and time.monotonic() - connection.idle_since < self.idle_seconds:
+                return connection
+            connection.close()
+        loop = asyncio.get_running_loop()
+        _transport, connection = await loop.create_connection(
+            _Connection, self.host, self.port, ssl=self.ssl_context,
+            server_hostname=self.host if self.tls else None)
+        return connection
+
+    async def post(self, path: str, head: bytes, body: bytes) -> tuple[int, str | None]:
+        """POST body to path with the prebuilt header lines `head` (each ending CRLF); (status, Retry-After)."""
+        request = b"".join((b"POST ", path.encode("ascii"), b" HTTP/1.1\r\nHost: ", self.host_header.encode("ascii"),
+                            b"\r\n", head, b"Content-Length: ", str(len(body)).encode("ascii"), b"\r\n\r\n", body))
+        async with self.gate:
+            connection = await self._connection()
+            reused = connection.used
+            try:
+                status, retry_after, keep_alive = await connection.request(request)
+            except PushServiceError:
+                connection.close()
+                if not reused:
+                    raise
+                # The service closed an idle connection as we wrote to it: once more on a new one.
+                connection = await self._connection()
+                status, retry_after, keep_alive = await connection.request(request)
+            except BaseException:
+                connection.close()  # cancelled (timeout) mid-request: the connection's state is unknown
+                raise
+            if keep_alive and not connection.closed:
+                connection.used = True
+                connection.idle_since = time.monotonic()
+                self.idle.append(connection)
+            else:
+                connection.close()
+            return status, retry_after
+
+    def close(self) -> None:
+        while self.idle:
+            self.idle.pop().close()
