@@ -100,7 +100,10 @@ def _nested_key_lines(root_node: yaml.Node | None, *path: str) -> dict[str, int]
     return {}
 
 
-def _load_yaml_file(path: Path, root: Path, errors: list[ContentError]) -> tuple[str, yaml.Node | None, Any, dict[str, int]] | None:
+YamlFile = tuple[str, yaml.Node | None, Any, dict[str, int]]
+
+
+def _load_yaml_file(path: Path, root: Path, errors: list[ContentError]) -> YamlFile | None:
     """(relative path, node tree, data, line of each top-level key), or None after recording why."""
     rel = relative_path(path, root)
     text = path.read_text(encoding="utf-8")

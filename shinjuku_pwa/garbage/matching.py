@@ -20,6 +20,7 @@ from ..japanese.tokenizer import fold_kana
 MAX_QUERY = 100
 _LATIN_WORD = re.compile(r"^[a-z]+$")
 _SEPARATORS = re.compile(r"[\s\u3000・･、，,。.．/／()（）\[\]「」『』【】\"'“”‘’:：;；!?！？~〜～\-‐–—_+＋*＊&＆]+")
+_IDEOGRAPH = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]$")  # one-character words: 伞 in 雨伞
 _BRACKETED = re.compile(r"[（(][^）)]*[）)]")
 
 
@@ -102,12 +103,20 @@ def score_term(query: str, query_words: Sequence[str], term: str) -> float:
         return 70.0 + 20.0 * len(query) / len(term)
     if query in term:
         return 50.0 + 20.0 * len(query) / len(term)
-    if len(term) >= 2 and term in query:
-        return 40.0 * len(term) / len(query)  # "old batteries" still finds "battery"
+    if (len(term) >= 2 or _IDEOGRAPH.match(term)) and term in query and _whole_words(term, query_words):
+        return 40.0 * len(term) / len(query)  # "old batteries" still finds "battery"; 古い電池 finds 電池
     if len(query_words) > 1:
         found = sum(1 for word in query_words if len(word) > 1 and word in term)
         return 35.0 * found / len(query_words)
     return 0.0
+
+
+def _whole_words(term: str, query_words: Sequence[str]) -> bool:
+    """A term inside a longer query counts only as whole words where words are spaced (bat is not in battery)."""
+    if not term[0].isascii():
+        return True  # Japanese and Chinese have no spaces: any part may be a word
+    return any(term == "".join(query_words[start:end])
+               for start in range(len(query_words)) for end in range(start + 1, len(query_words) + 1))
 
 
 def rank(query: str, entries: Iterable[Entry]) -> list[tuple[Entry, float]]:
