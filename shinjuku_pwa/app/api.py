@@ -8,6 +8,7 @@ from ..admin.api import blp as admin_api
 from ..admin.api import document_security as document_staff_security
 from ..admin.notices_api import blp as notices_api
 from ..core.errors import locale_of_request
+from ..garbage.api import blp as garbage_api
 from ..pages.api import blp as pages_api
 from ..procedures.api import blp as procedures_api
 from ..push.api import blp as push_api
@@ -34,6 +35,7 @@ def init_api(app) -> JsonApi:
     api.register_blueprint(push_api)
     api.register_blueprint(procedures_api)
     api.register_blueprint(search_api)
+    api.register_blueprint(garbage_api)
     document_staff_security(api)
     api.register_blueprint(admin_api)
     api.register_blueprint(notices_api)

@@ -17,6 +17,7 @@ from ..core.assets import bp as assets_bp
 from ..core.config import PROJECT_ROOT, from_environment
 from ..core.extensions import compress, db, migrate
 from ..core.templating import init_templating
+from ..garbage.routes import bp as garbage_bp
 from ..notices.routes import bp as notices_bp
 from ..pages.routes import bp as pages_bp
 from ..procedures.routes import bp as procedures_bp
@@ -102,6 +103,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(push_bp)
     app.register_blueprint(reader_settings_bp)
     app.register_blueprint(health_bp)
+    app.register_blueprint(garbage_bp)
     init_api(app)
     app.cli.add_command(content_cli)
     app.cli.add_command(staff_cli)

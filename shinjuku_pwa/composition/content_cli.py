@@ -31,6 +31,8 @@ def import_command(path: Path | None) -> None:
         for error in exc.errors:
             click.echo(str(error), err=True)
         raise click.exceptions.Exit(1) from exc
+    for note in report.notes:
+        click.echo(note, err=True)
     click.echo(
         f"Imported {root}: {len(report.added)} added, {len(report.updated)} updated, "
         f"{len(report.unpublished)} unpublished, {report.unchanged} unchanged."

@@ -17,7 +17,9 @@ from ..content.sync import StoredKind, sync_rows, sync_translations
 from ..core import versions
 from ..core.clock import utcnow
 from ..core.extensions import db
+from ..garbage.loader import apply_garbage, load_garbage
 from ..japanese.furigana import FURIGANA_LOCALES, with_furigana
+from ..open_data.loader import apply_open_data, load_open_data
 from ..pages.models import Category, Department, Page, PageTranslation
 from ..procedures.loader import apply_procedures, load_procedures
 
@@ -28,6 +30,7 @@ class ImportReport:
     updated: list[str] = field(default_factory=list)
     unpublished: list[str] = field(default_factory=list)
     unchanged: int = 0
+    notes: list[str] = field(default_factory=list)  # worth a look, but nothing that stops the import
 
     @property
     def changed(self) -> bool:
@@ -55,7 +58,12 @@ def _pages_section() -> ContentSection:
 
 def content_sections() -> list[ContentSection]:
     """Every kind of content, in dependency order (pages define departments others refer to)."""
-    return [_pages_section(), ContentSection("procedures", load_procedures, apply_procedures)]
+    return [
+        _pages_section(),
+        ContentSection("procedures", load_procedures, apply_procedures),
+        ContentSection("open-data", load_open_data, apply_open_data),
+        ContentSection("garbage", load_garbage, apply_garbage),
+    ]
 
 
 def import_content(root: Path) -> ImportReport:
