@@ -18,6 +18,7 @@ from ..core import versions
 from ..core.clock import utcnow
 from ..core.extensions import db
 from ..japanese.furigana import FURIGANA_LOCALES, with_furigana
+from ..notices.template_loader import apply_notice_templates, load_notice_templates
 from ..pages.models import Category, Department, Page, PageTranslation
 from ..procedures.loader import apply_procedures, load_procedures
 
@@ -55,7 +56,8 @@ def _pages_section() -> ContentSection:
 
 def content_sections() -> list[ContentSection]:
     """Every kind of content, in dependency order (pages define departments others refer to)."""
-    return [_pages_section(), ContentSection("procedures", load_procedures, apply_procedures)]
+    return [_pages_section(), ContentSection("procedures", load_procedures, apply_procedures),
+            ContentSection("notice-templates", load_notice_templates, apply_notice_templates)]
 
 
 def import_content(root: Path) -> ImportReport:
