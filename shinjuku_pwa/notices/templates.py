@@ -513,6 +513,7 @@ def fill_text(text: str, worded: Mapping[str, str]) -> str:
 class FilledNotice:
     title: dict[str, str]
     body: dict[str, str]
+    fields: dict[str, Any]  # the values as stored (clean_fields)
 
 
 def render(template: NoticeTemplate, fields: Mapping[str, Any], registry: TemplateRegistry,
@@ -525,7 +526,7 @@ def render(template: NoticeTemplate, fields: Mapping[str, Any], registry: Templa
         worded = {name: word_value(by_name[name], value, code, registry) for name, value in clean.items()}
         titles[code] = fill_text(template.title[code], worded)
         bodies[code] = fill_text(template.body[code], worded)
-    return FilledNotice(titles, bodies)
+    return FilledNotice(titles, bodies, clean)
 
 
 # The longest values, for the size rules
