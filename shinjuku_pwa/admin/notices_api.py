@@ -9,7 +9,9 @@ from flask_smorest import Blueprint
 from ..core.clock import TOKYO, utcnow
 from ..notices import services
 from ..notices.models import Notice, NoticeState
-from ..notices.schemas import NoticeCreateArgs, NoticeSchema, NoticeUpdateArgs
+from ..notices.schemas import NoticeCreateArgs, NoticeSchema, NoticeTemplateSchema, NoticeUpdateArgs
+from ..notices.template_loader import NoTemplates, stored_registry
+from ..notices.templates import NoticeTemplate, Placeholder, TemplateRegistry
 from ..push.dispatcher import delivery_counts
 from ..push.subscriptions import count_subscribers
 from ..staff.identity import current_actor, signed_in_staff
@@ -17,7 +19,8 @@ from ..staff.permissions import Action, require_action
 from .api import STAFF_ONLY
 
 blp = Blueprint("notices-api", __name__, url_prefix="/api/v1/admin/notices", description="Notices (staff)")
-
+templates_blp = Blueprint("notice-templates-api", __name__, url_prefix="/api/v1/admin/notice-templates",
+                          description="Notice templates (staff): reviewed texts in nine languages with typed blanks")
 
 
 def notice_view(notice: Notice, with_counts: bool = True) -> dict[str, Any]:
@@ -32,6 +35,7 @@ def notice_view(notice: Notice, with_counts: bool = True) -> dict[str, Any]:
         "ttl": notice.ttl,
         "deliveries": delivery_counts(notice.id) if with_counts else None,
         "subscribers": count_subscribers(notice.topics) if with_counts else None,
+        "template": notice.template_id, "template_fields": notice.template_fields,
     }
 
 
@@ -46,10 +50,18 @@ def ensure_may_set(state: str | None, notice: Notice | None = None) -> None:
 @blp.arguments(NoticeCreateArgs)
 @blp.response(201, NoticeSchema)
 @blp.alt_response(403, description="Only publishers may schedule")
+@blp.alt_response(422, description="Invalid input, or a template's field missing or invalid")
 def create(data: dict[str, Any]) -> dict[str, Any]:
-    """Create a notice: `state` draft, or scheduled (default; publishers only). `publish_at` absent = now."""
+    """Create a notice: `state` draft, or scheduled (default; publishers only). `publish_at` absent = now.
+
+    Either written out (`title`, `body`, `topics`) or from a template: `{"template": ID, "fields":
+    {...}}` gives the title and body in every language of the template, its topic, and its urgency
+    and TTL unless given; a missing or invalid field is a 422 naming it.
+    """
     data.setdefault("state", NoticeState.SCHEDULED.value)
     ensure_may_set(data["state"])
+    if data.get("template"):
+        data = services.fill_from_template(data)
     return notice_view(services.create_notice(data, current_actor(), utcnow()))
 
 
@@ -81,6 +93,7 @@ def update(changes: dict[str, Any], notice_id: int) -> dict[str, Any]:
     """Edit while draft or scheduled (e.g. `{"state": "scheduled"}` to schedule a draft)."""
     notice = services.get_notice(notice_id)
     ensure_may_set(changes.get("state"), notice)
+    services.check_template_urgency(notice, changes.get("urgency"))
     return notice_view(services.update_notice(notice, changes, current_actor(), utcnow()))
 
 
@@ -92,3 +105,38 @@ def update(changes: dict[str, Any], notice_id: int) -> dict[str, Any]:
 def cancel(notice_id: int) -> dict[str, Any]:
     """Cancel a draft or scheduled notice before it goes out."""
     return notice_view(services.cancel_notice(services.get_notice(notice_id), current_actor(), utcnow()))
+
+
+def _allowed(registry: TemplateRegistry, placeholder: Placeholder) -> list[dict[str, str]] | None:
+    if placeholder.type == "intensity":
+        return [{"value": value, "label": registry.vocabulary.intensity[value]["ja"]} for value in registry.vocabulary.intensity]
+    places = registry.towns if placeholder.type == "areas" else registry.shelters if placeholder.type == "shelter" else None
+    if places is None:
+        return None
+    return [{"id": p.id, "name": p.name, "kana": p.kana, "romaji": p.romaji} for p in places.values()]
+
+
+def template_view(template: NoticeTemplate, registry: TemplateRegistry) -> dict[str, Any]:
+    """A template as staff choose it: defaults, what may be changed, and each blank with its allowed values."""
+    return {
+        "id": template.id, "title": template.title["ja"], "topic": template.topic, "urgency": template.urgency,
+        "urgencies": list(template.urgencies), "quiet_hours_override": template.quiet_hours_override,
+        "ttl": template.ttl, "locales": list(template.title), "machine_translated": list(template.machine_translated),
+        "reviewed": template.reviewed, "source": list(template.source),
+        "placeholders": [{"name": p.name, "type": p.type, "required": p.required,
+                          "max": p.max if p.type == "areas" else None, "allowed": _allowed(registry, p)}
+                         for p in template.placeholders],
+    }
+
+
+@templates_blp.route("", methods=["GET"])
+@require_action(Action.READ_NOTICES)
+@templates_blp.doc(security=STAFF_ONLY)
+@templates_blp.response(200, NoticeTemplateSchema(many=True))
+def list_templates() -> list[dict[str, Any]]:
+    """Every template (id, topic, urgency, placeholders with their types and allowed values), by id."""
+    try:
+        registry = stored_registry()
+    except NoTemplates:
+        return []
+    return [template_view(template, registry) for template in registry.templates.values()]

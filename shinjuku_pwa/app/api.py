@@ -7,6 +7,7 @@ from flask_smorest import Api
 from ..admin.api import blp as admin_api
 from ..admin.api import document_security as document_staff_security
 from ..admin.notices_api import blp as notices_api
+from ..admin.notices_api import templates_blp as notice_templates_api
 from ..core.errors import locale_of_request
 from ..garbage.api import blp as garbage_api
 from ..pages.api import blp as pages_api
@@ -39,5 +40,6 @@ def init_api(app) -> JsonApi:
     document_staff_security(api)
     api.register_blueprint(admin_api)
     api.register_blueprint(notices_api)
+    api.register_blueprint(notice_templates_api)
     app.extensions["json_api"] = api
     return api

@@ -19,6 +19,7 @@ from ..core.clock import utcnow
 from ..core.extensions import db
 from ..garbage.loader import apply_garbage, load_garbage
 from ..japanese.furigana import FURIGANA_LOCALES, with_furigana
+from ..notices.template_loader import apply_notice_templates, load_notice_templates
 from ..open_data.loader import apply_open_data, load_open_data
 from ..pages.models import Category, Department, Page, PageTranslation
 from ..procedures.loader import apply_procedures, load_procedures
@@ -63,6 +64,7 @@ def content_sections() -> list[ContentSection]:
         ContentSection("procedures", load_procedures, apply_procedures),
         ContentSection("open-data", load_open_data, apply_open_data),
         ContentSection("garbage", load_garbage, apply_garbage),
+        ContentSection("notice-templates", load_notice_templates, apply_notice_templates),
     ]
 
 

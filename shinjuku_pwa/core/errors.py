@@ -99,7 +99,8 @@ def handle_http_exception(exc: HTTPException) -> Response | HTTPException:
 
 
 def handle_domain_error(exc: DomainError) -> Response:
-    return error_response(exc.status)
+    messages = getattr(exc, "messages", None)  # field messages, as validation gives them
+    return error_response(exc.status, _plain_messages(messages) if messages else None)
 
 
 def handle_unexpected(exc: Exception) -> Response | HTTPException:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 
-from sqlalchemy import JSON, Boolean, Enum, Index, Integer
+from sqlalchemy import JSON, Boolean, Enum, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..core.clock import utcnow
@@ -59,3 +59,31 @@ class Notice(Model):
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
     published_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    # Made from a template (issue 20): its id and the values chosen, to show it again in any locale.
+    template_id: Mapped[str | None] = mapped_column(String(64))
+    template_fields: Mapped[dict | None] = mapped_column(JSON)
+
+
+class StoredNoticeTemplate(Model):
+    """A notice template as validated at import (content/notice-templates/<id>.yaml), read back by
+    notices.templates.TemplateRegistry: every host fills templates from these rows, never from its own files."""
+
+    __tablename__ = "notice_templates"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    definition: Mapped[dict] = mapped_column(JSON, default=dict)
+    content_hash: Mapped[str] = mapped_column(String(64), default="")
+    published: Mapped[bool] = mapped_column(Boolean, default=True)
+    updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class StoredTemplateValues(Model):
+    """The value lists templates are filled from: `vocabulary`, `towns`, `shelters` (one row each)."""
+
+    __tablename__ = "notice_template_values"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    definition: Mapped[dict] = mapped_column(JSON, default=dict)
+    content_hash: Mapped[str] = mapped_column(String(64), default="")
+    published: Mapped[bool] = mapped_column(Boolean, default=True)
+    updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)

@@ -61,10 +61,52 @@ class NoticeFields(ApiSchema):
             raise ValidationError(str(lazy_gettext("The end must be after the start.")), "expires_at")
 
 
+_REQUIRED = lazy_gettext("This field is required.")
+
+
 class NoticeCreateArgs(NoticeFields):
-    title = _texts(TITLE_MAX, required=True)
-    body = _texts(BODY_MAX, required=True)
-    topics = _topics(required=True)
+    """A notice written out (`title`, `body`, `topics`), or one made from a template (`template`,
+    `fields`): the template gives the texts in every locale, its topic, and its urgency and TTL
+    unless they are given."""
+
+    template = fields.String(validate=validate.Length(min=1, max=64), metadata={
+        "description": "A template id from /api/v1/admin/notice-templates; then `fields`, not title/body/topics"})
+    template_fields = fields.Dict(keys=fields.String(validate=validate.Length(max=64)), data_key="fields", metadata={
+        "description": "The template's blanks: {name: value} (types and allowed values in /api/v1/admin/notice-templates)"})
+
+    @validates_schema
+    def written_or_from_a_template(self, data, **kwargs) -> None:
+        errors: dict[str, list[str]] = {}
+        if data.get("template"):
+            for name in ("title", "body", "topics"):
+                if name in data:
+                    errors[name] = [str(lazy_gettext("Not with a template: the template gives it."))]
+        else:
+            for name in ("title", "body", "topics"):
+                if name not in data:
+                    errors[name] = [str(_REQUIRED)]
+            if "template_fields" in data:
+                errors["fields"] = [str(lazy_gettext("Only with a template."))]
+        if errors:
+            raise ValidationError(errors)
+
+
+# What a template's blank may be told (codes from notices.templates.clean_fields), in the staff's language.
+FIELD_PROBLEMS = {
+    "unknown_template": lazy_gettext("There is no such template."),
+    "missing": lazy_gettext("This field is required."),
+    "unknown": lazy_gettext("This template has no such field."),
+    "time": lazy_gettext("Enter a time as HH:MM (00:00 to 23:59)."),
+    "date": lazy_gettext("Enter a real date as YYYY-MM-DD."),
+    "datetime": lazy_gettext("Enter a real date and time as YYYY-MM-DDTHH:MM."),
+    "intensity": lazy_gettext("Choose a seismic intensity of the JMA scale."),
+    "areas": lazy_gettext("Choose towns from the ward's list."),
+    "duplicate_areas": lazy_gettext("Choose each town once."),
+    "too_many_areas": lazy_gettext("Too many towns for this template."),
+    "shelter": lazy_gettext("Choose an evacuation site from the ward's list."),
+    "number": lazy_gettext("Enter a whole number from 0 to 99999."),
+    "high_urgency": lazy_gettext("This template may not be sent with high urgency."),
+}
 
 
 class NoticeUpdateArgs(NoticeFields):
@@ -93,3 +135,44 @@ class NoticeSchema(ApiSchema):
     ttl = fields.Integer()
     deliveries = fields.Nested(DeliveryCountsSchema)
     subscribers = fields.Integer(metadata={"description": "Subscriptions whose topics match (reach if sent now)"})
+    template = fields.String(allow_none=True, metadata={"description": "The template it was made from, if any"})
+    template_fields = fields.Dict(allow_none=True, metadata={"description": "The values its blanks were filled with"})
+
+
+class PlaceSchema(ApiSchema):
+    id = fields.String()
+    name = fields.String(metadata={"description": "As the ward writes it (Japanese)"})
+    kana = fields.String()
+    romaji = fields.String()
+
+
+class AllowedValueSchema(ApiSchema):
+    value = fields.String()
+    label = fields.String(metadata={"description": "How it reads in Japanese"})
+
+
+class PlaceholderSchema(ApiSchema):
+    name = fields.String()
+    type = fields.String(metadata={"description": "time (HH:MM, Japan time), date (YYYY-MM-DD), datetime "
+                                                  "(YYYY-MM-DDTHH:MM), intensity, areas (a list of town ids), "
+                                                  "shelter (a site id), number (0..99999)"})
+    required = fields.Boolean()
+    max = fields.Integer(allow_none=True, metadata={"description": "areas: how many towns at most"})
+    allowed = fields.List(fields.Raw(), allow_none=True, metadata={
+        "description": "intensity: [{value, label}]; areas and shelter: [{id, name, kana, romaji}]; else null"})
+
+
+class NoticeTemplateSchema(ApiSchema):
+    id = fields.String()
+    title = fields.String(metadata={"description": "The Japanese title, blanks unfilled"})
+    topic = fields.String()
+    urgency = fields.String(metadata={"description": "Default urgency"})
+    urgencies = fields.List(fields.String(), metadata={"description": "Urgencies allowed (high only when the template may "
+                                                                      "go through quiet hours)"})
+    quiet_hours_override = fields.Boolean()
+    ttl = fields.Integer(metadata={"description": "Default time to live (seconds)"})
+    locales = fields.List(fields.String())
+    machine_translated = fields.List(fields.String(), metadata={"description": "Locales whose text is a machine translation"})
+    placeholders = fields.List(fields.Nested(PlaceholderSchema))
+    reviewed = fields.String()
+    source = fields.List(fields.String())
