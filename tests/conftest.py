@@ -50,6 +50,9 @@ class AppFactory:
             "INSTANCE_PATH": str(folder / "instance"),
             "SECRET_KEY": "test-secret-key",
             "CONTENT_DIR": str(content_dir or BUNDLED_CONTENT),
+            # Tests write rows directly, without bumping the state versions a real change bumps:
+            # the page cache is off unless a test turns it on (tests/test_page_cache.py).
+            "PAGE_CACHE_MAX_BYTES": 0,
         }
         if ON_POSTGRES:
             schema = "test_" + uuid.uuid4().hex[:12]

@@ -11,7 +11,7 @@ from ..admin.routes import bp as admin_bp
 from ..composition.content_cli import content_cli
 from ..composition.home import bp as home_bp
 from ..composition.worker_cli import WORKER_COMMANDS
-from ..core import database, errors, http_caching, i18n, security, versions
+from ..core import database, errors, http_caching, i18n, page_cache, security, versions
 from ..core.assets import bp as assets_bp
 from ..core.config import PROJECT_ROOT, from_environment
 from ..core.extensions import compress, db, migrate
@@ -100,6 +100,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(push_bp)
     app.register_blueprint(reader_settings_bp)
     init_api(app)
+    page_cache.init_app(app)  # after every view is registered: it wraps them
     app.cli.add_command(content_cli)
     app.cli.add_command(staff_cli)
     for command in WORKER_COMMANDS:

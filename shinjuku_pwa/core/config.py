@@ -91,6 +91,10 @@ def from_environment() -> dict:
         # How often each process reads the state versions (core/versions.py): a change made on
         # another host reaches this one's pages and search index within this many seconds.
         "VERSION_POLL_SECONDS": float(os.environ.get("VERSION_POLL_SECONDS", "5")),
+        # Rendered answers for anonymous readers kept in each process (core/page_cache.py): at most
+        # this many bytes (0 turns the cache off), each for at most this many seconds.
+        "PAGE_CACHE_MAX_BYTES": int(os.environ.get("PAGE_CACHE_MAX_BYTES", str(64 * 1024 * 1024))),
+        "PAGE_CACHE_SECONDS": float(os.environ.get("PAGE_CACHE_SECONDS", "120")),
         # Processes `push worker` starts; encryption is CPU-bound, so one per core.
         "PUSH_WORKER_PROCESSES": int(os.environ.get("PUSH_WORKER_PROCESSES", "1")),
         # Deliveries one worker claims at a time (each claim is one statement).

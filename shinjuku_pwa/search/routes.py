@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request
 from marshmallow import ValidationError
 
+from ..core.page_cache import not_page_cached
 from . import service
 from .schemas import SearchPageArgs
 
@@ -11,6 +12,7 @@ bp = Blueprint("search", __name__)
 
 
 @bp.route("/<locale:lang>/search")
+@not_page_cached  # counts the searches that found nothing; the index may refresh after the versions
 def results(lang: str) -> str | tuple[str, int]:
     """Results with snippets, topic facets, pagination, "did you mean" and help when nothing matches."""
     try:
