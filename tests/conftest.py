@@ -51,6 +51,9 @@ class AppFactory:
             "SECRET_KEY": "test-secret-key",
             "CONTENT_DIR": str(content_dir or BUNDLED_CONTENT),
             "SEARCH_FOLLOW_SECONDS": 0,  # no polling thread per test app (tests/search/test_following.py turns it on)
+            # Tests write rows directly, without bumping the state versions a real change bumps:
+            # the page cache is off unless a test turns it on (tests/test_page_cache.py).
+            "PAGE_CACHE_MAX_BYTES": 0,
         }
         if ON_POSTGRES:
             schema = "test_" + uuid.uuid4().hex[:12]

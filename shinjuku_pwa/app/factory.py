@@ -12,7 +12,7 @@ from ..composition.content_cli import content_cli
 from ..composition.health import bp as health_bp
 from ..composition.home import bp as home_bp
 from ..composition.worker_cli import WORKER_COMMANDS
-from ..core import database, errors, http_caching, i18n, request_log, security, versions
+from ..core import database, errors, http_caching, i18n, page_cache, request_log, security, versions
 from ..core.assets import bp as assets_bp
 from ..core.config import PROJECT_ROOT, from_environment
 from ..core.extensions import compress, db, migrate
@@ -105,6 +105,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(health_bp)
     app.register_blueprint(garbage_bp)
     init_api(app)
+    page_cache.init_app(app)  # after every view is registered: it wraps them
     app.cli.add_command(content_cli)
     app.cli.add_command(staff_cli)
     for command in WORKER_COMMANDS:

@@ -106,6 +106,10 @@ def from_environment() -> dict:
         # Each serving process's search keeper also reads them this often with no requests coming
         # in, so an idle host's index follows too (0: only requests make a process look).
         "SEARCH_FOLLOW_SECONDS": float(os.environ.get("SEARCH_FOLLOW_SECONDS", "5")),
+        # Rendered answers for anonymous readers kept in each process (core/page_cache.py): at most
+        # this many bytes (0 turns the cache off), each for at most this many seconds.
+        "PAGE_CACHE_MAX_BYTES": int(os.environ.get("PAGE_CACHE_MAX_BYTES", str(64 * 1024 * 1024))),
+        "PAGE_CACHE_SECONDS": float(os.environ.get("PAGE_CACHE_SECONDS", "120")),
         # Processes `push worker` starts; encryption is CPU-bound, so one per core.
         "PUSH_WORKER_PROCESSES": int(os.environ.get("PUSH_WORKER_PROCESSES", "1")),
         # Deliveries one worker claims at a time (each claim is one statement).

@@ -2,7 +2,9 @@
 bodies refused first, CSRF on every form, rate limits, session cookies and trusted proxies."""
 from __future__ import annotations
 
-from typing import cast
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
+from urllib.parse import urlsplit
 
 from flask import Flask, Response, abort, current_app, g, has_request_context, render_template, request, session
 from flask.sessions import SecureCookieSessionInterface
@@ -15,6 +17,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .errors import handle_http_exception, locale_of_request
 from .rate_limits import local_storage_uri
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 # Created without an app, like extensions.py; views decorate with `limiter.limit(...)`.
 csrf = CSRFProtect()
@@ -69,11 +73,38 @@ def refuse_oversized_bodies() -> None:
         abort(413)
 
 
+def sessionless_form(view: F) -> F:
+    """Mark a resident form anyone may send with no account ("was this helpful?", reader settings).
+
+    Its page carries no session token, so the page is the same for every reader and can be
+    cached (core/page_cache.py); the POST is checked by where it came from instead: a browser
+    says so in Sec-Fetch-Site (or Origin), and a cross-site post is refused. It acts for no one
+    (there is no account behind it), so a session token would protect nothing more.
+    """
+    view.sessionless_form = True  # type: ignore[attr-defined]
+    return view
+
+
+def _same_site_post() -> bool:
+    fetch_site = request.headers.get("Sec-Fetch-Site")
+    if fetch_site is not None:
+        return fetch_site in ("same-origin", "none")
+    origin = request.headers.get("Origin")
+    return origin is None or urlsplit(origin).netloc == request.host
+
+
 def check_csrf() -> None:
     """Every form POST carries a CSRF token; the JSON API under /api is exempt (bearer tokens, or
-    public endpoints that validate their own input and read no cookies)."""
-    if current_app.config.get("WTF_CSRF_ENABLED", True) and not request.path.startswith("/api/"):
-        csrf.protect()
+    public endpoints that validate their own input and read no cookies); sessionless resident
+    forms are checked by origin."""
+    if not current_app.config.get("WTF_CSRF_ENABLED", True) or request.path.startswith("/api/"):
+        return
+    view = current_app.view_functions.get(request.endpoint or "")
+    if getattr(view, "sessionless_form", False):
+        if request.method not in ("GET", "HEAD", "OPTIONS") and not _same_site_post():
+            raise CSRFError("The form was sent from another site.")
+        return
+    csrf.protect()
 
 
 _SIGNED_CSRF_TOKEN = "csrf_token_signed"

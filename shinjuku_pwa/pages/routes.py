@@ -7,6 +7,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from ..core.clock import tokyo_today
 from ..core.i18n import LOCALES, request_locale_from_headers
+from ..core.security import sessionless_form
 from . import queries
 from .schemas import FeedbackArgs
 
@@ -42,6 +43,7 @@ def page(lang: str, slug: str) -> Response:
 
 
 @bp.route("/<locale:lang>/pages/<slug>/feedback", methods=["POST"])
+@sessionless_form
 def feedback(lang: str, slug: str) -> BaseResponse:
     """Store a "was this helpful?" answer: page, language and day only."""
     try:

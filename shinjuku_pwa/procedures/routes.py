@@ -131,7 +131,8 @@ def _question_page(event: LifeEvent, question: Question, shown: list[Question], 
         others=others, error=error, current_value=current_value, back_url=back_url, step_param=STEP_PARAM,
         has_answers=bool(kept),
     ), 422 if errors.get(question.id) else 200)
-    return _personal(response)
+    # The first screen, before any answer, is the same for everyone: shared caches may keep it.
+    return _personal(response) if raw else response
 
 
 def _checklist_page(event: LifeEvent, shown: list[Question], answers: dict[str, Any], kept: dict[str, Any],

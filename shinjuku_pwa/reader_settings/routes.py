@@ -2,12 +2,16 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import cast
 
-from flask import Blueprint, Response, abort, g, has_request_context, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, Response, abort, g, has_request_context, redirect, render_template, request, url_for
+from flask.blueprints import BlueprintSetupState
 from markupsafe import Markup, escape
 from marshmallow import ValidationError
 from werkzeug.wrappers import Response as BaseResponse
 
+from ..core.page_cache import add_variant
+from ..core.security import sessionless_form
 from ..japanese.furigana import has_kanji, with_furigana
 from .preferences import COOKIE_MAX_AGE, COOKIE_NAME, ReaderSettings, cookie_value, safe_return_path, settings_from_cookie
 from .schemas import ReaderSettingsArgs
@@ -16,6 +20,7 @@ bp = Blueprint("reader_settings", __name__)
 
 
 @bp.route("/<locale:lang>/settings", methods=["GET", "POST"])
+@sessionless_form
 def settings(lang: str) -> str | BaseResponse:
     """Show the reader's settings; a POST saves them on this device and goes back to their page."""
     if request.method == "GET":
@@ -35,6 +40,13 @@ def settings(lang: str) -> str | BaseResponse:
         COOKIE_NAME, cookie_value(chosen), max_age=COOKIE_MAX_AGE, samesite="Lax", secure=request.is_secure, httponly=True
     )
     return response
+
+
+@bp.record_once
+def _cache_pages_per_settings(state: BlueprintSetupState) -> None:
+    # Text size, contrast and furigana change the page: at most 3 x 2 x 3 variants of a URL, one
+    # per choice (never per raw cookie: a malformed cookie reads as the defaults).
+    add_variant(cast(Flask, state.app), lambda: cookie_value(current_settings()))
 
 
 def current_settings() -> ReaderSettings:

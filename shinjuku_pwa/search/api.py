@@ -5,6 +5,7 @@ from typing import Any
 
 from flask_smorest import Blueprint
 
+from ..core.page_cache import not_page_cached
 from . import service
 from .schemas import SearchArgs, SearchResponseSchema, SuggestArgs, SuggestResponseSchema
 from .snippets import snippet_html
@@ -16,6 +17,7 @@ blp = Blueprint("search-api", __name__, url_prefix="/api/v1", description="Searc
 @blp.arguments(SearchArgs, location="query")
 @blp.response(200, SearchResponseSchema)
 @blp.alt_response(422, description="A parameter is not valid, e.g. q longer than 200 characters")
+@not_page_cached  # counts the searches that found nothing; the index may refresh after the versions
 def search(args: dict[str, Any]) -> dict[str, Any]:
     """Search every published item; results in the reader's language first, facets by topic and type."""
     outcome = service.search(

@@ -7,6 +7,7 @@ from flask import Blueprint, Flask, render_template, request
 from flask.blueprints import BlueprintSetupState
 from marshmallow import ValidationError
 
+from ..core.page_cache import not_page_cached
 from . import service
 from .schemas import SearchPageArgs
 from .upkeep import follow_versions
@@ -15,6 +16,7 @@ bp = Blueprint("search", __name__)
 
 
 @bp.route("/<locale:lang>/search")
+@not_page_cached  # counts the searches that found nothing; the index may refresh after the versions
 def results(lang: str) -> str | tuple[str, int]:
     """Results with snippets, topic facets, pagination, "did you mean" and help when nothing matches."""
     try:

@@ -15,7 +15,7 @@ from shinjuku_pwa.composition.content_import import import_content
 from shinjuku_pwa.core.config import from_environment
 from shinjuku_pwa.core.extensions import db
 from shinjuku_pwa.staff.models import AuditLog
-from tests.admin.conftest import FAST_HASHING, bearer, create_staff, create_token, csrf_token_in, sign_in, signed_in_client
+from tests.admin.conftest import FAST_HASHING, bearer, create_staff, create_token, sign_in, signed_in_client
 from tests.content_factory import make_content
 
 ONE_MEGABYTE = 1024 * 1024
@@ -107,12 +107,15 @@ def page_app(make_app, tmp_path):
     return app
 
 
-def test_the_resident_feedback_form_carries_a_csrf_token_and_needs_it(page_app):
+def test_the_resident_feedback_form_needs_no_session_but_refuses_other_sites(page_app):
     client = page_app.test_client()
-    html = client.get("/en/pages/moving-in").get_data(as_text=True)
-    token = csrf_token_in(html)
-    assert client.post("/en/pages/moving-in/feedback", data={"helpful": "yes"}).status_code == 400
-    assert client.post("/en/pages/moving-in/feedback", data={"helpful": "yes", "csrf_token": token}).status_code == 303
+    response = client.get("/en/pages/moving-in")
+    assert 'name="csrf_token"' not in response.get_data(as_text=True) and "Set-Cookie: session" not in str(response.headers)
+    url, answer = "/en/pages/moving-in/feedback", {"helpful": "yes"}
+    assert client.post(url, data=answer, headers={"Origin": "https://elsewhere.example"}).status_code == 400
+    assert client.post(url, data=answer, headers={"Sec-Fetch-Site": "cross-site"}).status_code == 400
+    assert client.post(url, data=answer, headers={"Sec-Fetch-Site": "same-origin"}).status_code == 303
+    assert client.post(url, data=answer, headers={"Origin": "http://localhost"}).status_code == 303
 
 
 def test_a_page_with_a_form_still_answers_304_to_its_etag_seconds_later(page_app, monkeypatch):

@@ -12,10 +12,7 @@ from shinjuku_pwa.pages import queries
 from shinjuku_pwa.pages.models import PageFeedback
 
 SAMPLE_PAGE = "moving-in"
-
-
-def _csrf_token(html: str) -> str:
-    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+SAME_SITE = {"Sec-Fetch-Site": "same-origin"}
 
 
 def _html_lang(html: str) -> str:
@@ -129,8 +126,7 @@ def test_unknown_pages_get_a_404_page_in_the_readers_language(client):
 
 def test_feedback_is_stored_without_personal_data_and_thanks_the_reader(content_app):
     client = content_app.test_client()
-    token = _csrf_token(client.get(f"/en/pages/{SAMPLE_PAGE}").get_data(as_text=True))
-    response = client.post(f"/en/pages/{SAMPLE_PAGE}/feedback", data={"helpful": "yes", "csrf_token": token})
+    response = client.post(f"/en/pages/{SAMPLE_PAGE}/feedback", data={"helpful": "yes"}, headers=SAME_SITE)
     assert response.status_code == 303
     assert response.headers["Location"].endswith(f"/en/pages/{SAMPLE_PAGE}?thanks=1#feedback")
     with content_app.app_context():
@@ -143,11 +139,11 @@ def test_feedback_is_stored_without_personal_data_and_thanks_the_reader(content_
 
 def test_bad_feedback_gets_a_422_page_and_stores_nothing(content_app):
     client = content_app.test_client()
-    token = _csrf_token(client.get(f"/en/pages/{SAMPLE_PAGE}").get_data(as_text=True))
     with content_app.app_context():
         before = db.session.scalar(select(func.count()).select_from(PageFeedback))
-    assert client.post(f"/en/pages/{SAMPLE_PAGE}/feedback", data={"helpful": "maybe", "csrf_token": token}).status_code == 422
-    assert client.post("/en/pages/no-such-page/feedback", data={"helpful": "yes", "csrf_token": token}).status_code == 404
-    assert client.post(f"/en/pages/{SAMPLE_PAGE}/feedback", data={"helpful": "yes"}).status_code == 400  # no CSRF token
+    assert client.post(f"/en/pages/{SAMPLE_PAGE}/feedback", data={"helpful": "maybe"}, headers=SAME_SITE).status_code == 422
+    assert client.post("/en/pages/no-such-page/feedback", data={"helpful": "yes"}, headers=SAME_SITE).status_code == 404
+    cross_site = {"Sec-Fetch-Site": "cross-site"}
+    assert client.post(f"/en/pages/{SAMPLE_PAGE}/feedback", data={"helpful": "yes"}, headers=cross_site).status_code == 400
     with content_app.app_context():
         assert db.session.scalar(select(func.count()).select_from(PageFeedback)) == before

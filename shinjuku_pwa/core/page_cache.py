@@ -1,0 +1,254 @@
+"""Rendered answers for anonymous readers, built once and served from this process's memory.
+
+An answer is kept per (host, path and query, locale, reader variant, state versions, deploy) and
+served until the versions change: a content import or a notice published on any host bumps a
+version in the database, this process's VersionWatcher sees it on a request within
+VERSION_POLL_SECONDS, and from then on every key is new (the old entries are dropped). Entries
+also expire after PAGE_CACHE_SECONDS, for what a page shows that depends on the hour alone.
+Memory is bounded: least recently used entries go first once PAGE_CACHE_MAX_BYTES is reached.
+
+Only what is the same for every anonymous reader of that URL is kept. Never looked up nor kept:
+methods other than GET/HEAD, the staff console and staff API, requests with a session cookie or
+an Authorization header (signed-in staff), views marked with `not_page_cached` (search, which
+counts what it could not find). Never kept: anything but a whole 200, an answer that sets a
+cookie or touched the session (a CSRF token), or one its view marked private (a checklist
+that echoes the reader's answers).
+
+The cached answer is replayed through the usual after-request hooks (security headers,
+Vary, ETag and 304s); its brotli and gzip bodies are made once, when it is stored.
+"""
+from __future__ import annotations
+
+import functools
+import gzip
+import hashlib
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+import brotli
+from flask import Flask, Response, current_app, g, request, session
+
+from .security import is_staff_path
+from .versions import watcher_of
+
+F = TypeVar("F", bound=Callable[..., Any])
+Variant = Callable[[], str]
+
+# Headers of the view's own answer that are per request and never replayed.
+_NOT_KEPT = {"content-length", "set-cookie", "date"}
+_ENCODINGS = ("br", "gzip")
+_ENTRY_OVERHEAD = 1024  # bytes of bookkeeping counted per entry, so tiny answers still count
+
+
+def not_page_cached(view: F) -> F:
+    """Mark a view whose every answer must run it (side effects, or data newer than the versions)."""
+    view.page_cache_skip = True  # type: ignore[attr-defined]
+    return view
+
+
+@dataclass
+class Entry:
+    status: int
+    headers: list[tuple[str, str]]
+    body: bytes
+    mimetype: str | None
+    etag: str
+    stored_at: float
+    encoded: dict[str, bytes] = field(default_factory=dict)
+
+    @property
+    def size(self) -> int:
+        return len(self.body) + sum(len(data) for data in self.encoded.values()) + _ENTRY_OVERHEAD
+
+    def response(self) -> Response:
+        response = Response(self.body, status=self.status, headers=self.headers)
+        response.set_etag(self.etag)
+        return response
+
+
+class PageCache:
+    """A thread-safe LRU of entries, bounded by their total size in bytes and by age."""
+
+    def __init__(self, max_bytes: int, max_age: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self.max_bytes = max_bytes
+        self.max_age = max_age
+        self._clock = clock
+        self._entries: OrderedDict[tuple, Entry] = OrderedDict()
+        self._size = 0
+        self._lock = threading.Lock()
+
+    @property
+    def enabled(self) -> bool:
+        return self.max_bytes > 0
+
+    @property
+    def size(self) -> int:
+        return self._size
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def get(self, key: tuple) -> Entry | None:
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None:
+                return None
+            if self._clock() - entry.stored_at > self.max_age:
+                self._drop(key)
+                return None
+            self._entries.move_to_end(key)
+            return entry
+
+    def put(self, key: tuple, entry: Entry) -> None:
+        if entry.size > self.max_bytes // 8:
+            return  # one huge answer must not push out everything else
+        with self._lock:
+            if key in self._entries:
+                self._drop(key)
+            self._entries[key] = entry
+            self._size += entry.size
+            while self._size > self.max_bytes and self._entries:
+                self._drop(next(iter(self._entries)))
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self._size = 0
+
+    def now(self) -> float:
+        return self._clock()
+
+    def _drop(self, key: tuple) -> None:
+        self._size -= self._entries.pop(key).size
+
+
+def add_variant(app: Flask, variant: Variant) -> None:
+    """Something besides the URL that changes an anonymous answer (the reader's display settings):
+    `variant()` returns a short string, one of a small fixed set, made part of the key."""
+    app.extensions.setdefault("page_cache_variants", []).append(variant)
+
+
+def cache_of(app: Flask | None = None) -> PageCache:
+    cache: PageCache = (app or current_app).extensions["page_cache"]
+    return cache
+
+
+def _cacheable_request() -> bool:
+    return (
+        request.method in ("GET", "HEAD")
+        and not is_staff_path(request.path)
+        and current_app.config["SESSION_COOKIE_NAME"] not in request.cookies
+        and "Authorization" not in request.headers
+    )
+
+
+def _key() -> tuple:
+    variants = tuple(variant() for variant in current_app.extensions.get("page_cache_variants", ()))
+    versions = tuple(sorted(watcher_of().current().items()))
+    return (request.host_url, request.full_path, g.get("lang"), variants, versions, current_app.extensions["deploy_id"])
+
+
+def _entry_for(response: Response, stored_at: float) -> Entry | None:
+    """The answer as an entry, or None when it must not be shared (see the module docstring)."""
+    cache_control = response.headers.get("Cache-Control", "")
+    if (
+        response.status_code != 200
+        or response.direct_passthrough
+        or response.is_streamed
+        or "Set-Cookie" in response.headers
+        or session.modified
+        or "private" in cache_control
+        or "no-store" in cache_control
+    ):
+        return None
+    body = response.get_data()
+    headers = [(name, value) for name, value in response.headers.items() if name.lower() not in _NOT_KEPT]
+    entry = Entry(response.status_code, headers, body, response.mimetype, hashlib.sha1(body).hexdigest(), stored_at)
+    config = current_app.config
+    if response.mimetype in config.get("COMPRESS_MIMETYPES", ()) and len(body) >= config.get("COMPRESS_MIN_SIZE", 500):
+        entry.encoded["br"] = brotli.compress(body, quality=config.get("COMPRESS_BR_LEVEL", 4))
+        entry.encoded["gzip"] = gzip.compress(body, compresslevel=config.get("COMPRESS_LEVEL", 6), mtime=0)
+    return entry
+
+
+def cached_view(view: Callable[..., Any]) -> Callable[..., Any]:
+    """The view, answered from the page cache for anonymous readers when it can be."""
+    if getattr(view, "page_cache_skip", False):
+        return view
+
+    @functools.wraps(view)
+    def serve(*args: Any, **kwargs: Any) -> Any:
+        cache = cache_of()
+        if not cache.enabled or not _cacheable_request():
+            return view(*args, **kwargs)
+        key = _key()
+        entry = cache.get(key)
+        if entry is None:
+            response = current_app.make_response(view(*args, **kwargs))
+            entry = _entry_for(response, cache.now())
+            if entry is None:
+                return response
+            cache.put(key, entry)
+        g.page_cache_entry = entry
+        return entry.response()
+
+    return serve
+
+
+def _accepted(header: str) -> set[str]:
+    accepted = set()
+    for item in header.split(","):
+        coding, _, params = item.strip().partition(";")
+        quality = params.strip()
+        if quality.startswith("q="):
+            try:
+                if float(quality[2:]) <= 0:
+                    continue
+            except ValueError:
+                continue
+        accepted.add(coding.strip().lower())
+    return accepted
+
+
+def encode_cached(response: Response) -> Response:
+    """A cached answer gets its stored brotli or gzip body (Flask-Compress then leaves it alone)."""
+    entry: Entry | None = g.get("page_cache_entry")
+    if entry is None or not entry.encoded or response.status_code != 200 or "Content-Encoding" in response.headers:
+        return response
+    response.vary.add("Accept-Encoding")
+    accepted = _accepted(request.headers.get("Accept-Encoding", ""))
+    chosen = next((coding for coding in _ENCODINGS if coding in accepted or "*" in accepted), None)
+    if chosen is not None:
+        response.set_data(entry.encoded[chosen])
+        response.headers["Content-Encoding"] = chosen
+        response.set_etag(f"{entry.etag}:{chosen}")
+    return response
+
+
+def deploy_id(app: Flask) -> str:
+    """What a deploy changes without a database version: compiled catalogs and templates."""
+    digest = hashlib.sha1()
+    for folder, pattern in ((app.config["TRANSLATIONS_DIR"], "*/LC_MESSAGES/*.mo"), (app.template_folder, "**/*")):
+        if not folder:
+            continue
+        for path in sorted(Path(app.root_path, folder).glob(pattern)):
+            if path.is_file():
+                stat = path.stat()
+                digest.update(f"{path}:{stat.st_mtime_ns}:{stat.st_size}".encode())
+    return digest.hexdigest()[:16]
+
+
+def init_app(app: Flask) -> None:
+    """Call after every blueprint is registered: wraps every view then known."""
+    cache = PageCache(app.config["PAGE_CACHE_MAX_BYTES"], app.config["PAGE_CACHE_SECONDS"])
+    app.extensions["page_cache"] = cache
+    app.extensions["deploy_id"] = deploy_id(app)
+    watcher_of(app).subscribe(lambda before, after: cache.clear())  # old keys can never match again
+    for endpoint, view in list(app.view_functions.items()):
+        app.view_functions[endpoint] = cached_view(view)
+    app.after_request(encode_cached)  # registered after Flask-Compress, so it runs before it
