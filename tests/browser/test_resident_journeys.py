@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 
 from shinjuku_pwa.core.i18n import LOCALE_CODES
-from tests.browser.conftest import wait_for_worker, wait_until
+from tests.browser.conftest import PHONE, wait_for_worker, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -47,3 +48,22 @@ def test_the_call_buttons_are_large_enough_to_tap(page, live_server):
     for number in ("119", "110"):
         box = page.locator(f"a.call-button[href='tel:{number}']").bounding_box()
         assert box["height"] >= 56 and box["width"] >= 300, box
+
+
+@pytest.mark.parametrize("lang", ["ne", "my", "ja-easy", "en"])
+def test_an_empty_date_shows_a_focused_error_summary_with_no_axe_violations(browser, live_server, lang):
+    context = browser.new_context(viewport=PHONE, service_workers="block")
+    page = context.new_page()
+    try:
+        page.goto(f"{live_server.url}/{lang}/life-events/moving-in")
+        page.locator("form.question button[type=submit]").click()
+        summary = page.locator(".error-summary")
+        summary.wait_for()
+        wait_until(page, "document.activeElement && document.activeElement.matches('.error-summary')")
+        assert page.locator("#move_date-error").is_visible()
+        summary.locator("a").click()
+        wait_until(page, "document.activeElement && document.activeElement.id === 'move_date'")
+        violations = Axe().run(page).response["violations"]
+        assert [v["id"] for v in violations] == []
+    finally:
+        context.close()
