@@ -17,6 +17,7 @@ from marshmallow import ValidationError
 
 from ..core.i18n import LOCALE_CODES
 from ..japanese.furigana import reading_mark_problems, without_reading_marks
+from .emergency_calls import CALLS_FILE, EmergencyCallsInvalid, parse_emergency_calls
 from .rendering import render_markdown
 from .schemas import SLUG, CategorySchema, DepartmentSchema, PageFrontMatterSchema
 
@@ -140,9 +141,19 @@ def load_content(root: Path) -> ContentBundle:
     _load_departments(root, bundle, errors)
     _load_pages(root, bundle, errors)
     _check_references(root, bundle, errors)
+    _check_emergency_calls(root, errors)
     if errors:
         raise ContentInvalid(errors)
     return bundle
+
+
+def _check_emergency_calls(root: Path, errors: list[ContentError]) -> None:
+    path = root / CALLS_FILE
+    if path.exists():
+        try:
+            parse_emergency_calls(path.read_text(encoding="utf-8"))
+        except EmergencyCallsInvalid as exc:
+            errors.append(ContentError(relative_path(path, root), 1, str(exc)))
 
 
 def _load_categories(root: Path, bundle: ContentBundle, errors: list[ContentError]) -> None:

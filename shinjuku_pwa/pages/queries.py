@@ -12,6 +12,7 @@ from ..core.i18n import ServedTranslation, served_locale
 from .models import Category, Page, PageFeedback, PageTranslation
 
 # What a person needs first in a disaster; the home page shows them and the offline app keeps them.
+DISASTER_CATEGORY = "disaster"  # every page of it shows the 119/110 call buttons
 EMERGENCY_SLUGS = ("evacuation-sites", "disaster-information", "branch-offices", "multilingual-consultation")
 
 

@@ -1,10 +1,11 @@
 """Resident-facing HTML: home, topic listings, pages, feedback."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, g, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, g, make_response, redirect, render_template, request, url_for
 from marshmallow import ValidationError
 from werkzeug.wrappers import Response as BaseResponse
 
+from ..content.emergency_calls import get_emergency_calls
 from ..core.clock import tokyo_today
 from ..core.i18n import LOCALES, request_locale_from_headers
 from ..core.security import sessionless_form
@@ -12,7 +13,6 @@ from . import queries
 from .schemas import FeedbackArgs
 
 bp = Blueprint("pages", __name__)
-
 
 
 @bp.route("/")
@@ -37,7 +37,9 @@ def page(lang: str, slug: str) -> Response:
     """One information page, in the reader's language or the nearest one we have."""
     shown = queries.get_page(slug, lang)
     related = queries.get_pages_by_slugs(shown.page.related, lang)
-    response = make_response(render_template("pages/page.html", item=shown, related=related))
+    disaster = shown.page.category_id == queries.DISASTER_CATEGORY
+    calls = get_emergency_calls(current_app.config["CONTENT_DIR"]) if disaster else ()
+    response = make_response(render_template("pages/page.html", item=shown, related=related, emergency_calls=calls))
     response.last_modified = shown.page.updated_at
     return response
 

@@ -121,8 +121,8 @@ def _question_page(event: LifeEvent, question: Question, shown: list[Question], 
     previous = shown[index - 1] if index > 0 else None
     others = {key: value for key, value in kept.items() if key != question.id}
     error = errors.get(question.id)
-    if error is None and request.args.get(STEP_PARAM) == question.id and question.id not in raw:
-        error = [wording.missing_answer_message()]
+    if error is None and request.args.get(STEP_PARAM) == question.id and not raw.get(question.id) and not question.optional:
+        error = [wording.missing_answer_message(question)]  # submitted with nothing chosen or an empty date
     current_value = kept.get(question.id, raw.get(question.id, ""))
     back_url = (url_for(".life_event", event_id=event.id, **{**kept, EDIT_PARAM: previous.id})
                 if previous else url_for(".life_events"))

@@ -15,6 +15,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, valida
 
 from ..content.schemas import SLUG, TRANSLATION_KINDS
 from ..core.api_fields import ApiSchema, LangField
+from ..core.clock import tokyo_today
 from ..core.i18n import LOCALE_CODES
 from . import deadlines as dl
 from .definitions import CHOICE, COUNTER_KINDS, DATE, QUESTION_TYPES, YES_NO, LifeEvent, Question
@@ -313,6 +314,8 @@ _MESSAGES = {
     "yes_no_query": lazy_gettext("Answer yes, no or not_sure."),
     "date": lazy_gettext("Give a date as YYYY-MM-DD."),
     "date_range": lazy_gettext("This date is out of range."),
+    "date_impossible": lazy_gettext("This date does not exist. Check the day and the month."),
+    "date_too_far": lazy_gettext("This date is more than a year from today. Check the year."),
     "choice": lazy_gettext("Choose one of the listed answers."),
     "not_sure": lazy_gettext("This question needs an answer; not sure is not possible."),
 }
@@ -322,10 +325,11 @@ _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 class AnswerField(fields.Field[bool | dt.date | str]):
     """One answer, typed by its question: yes/no, an ISO date, a choice, or "not_sure"."""
 
-    def __init__(self, question: Question, encoding: str, **kwargs) -> None:
+    def __init__(self, question: Question, encoding: str, today: dt.date | None = None, **kwargs) -> None:
         super().__init__(**kwargs)
         self.question = question
         self.encoding = encoding
+        self.today = today  # None: Japan's today when the answer is read
 
     def _deserialize(self, value: Any, attr: str | None, data: Mapping[str, Any] | None,
                      **kwargs: Any) -> bool | dt.date | str:
@@ -337,7 +341,7 @@ class AnswerField(fields.Field[bool | dt.date | str]):
         if question.type == YES_NO:
             return self._yes_no(value)
         if question.type == DATE:
-            return _date(value)
+            return _date(value, self.today or tokyo_today())
         if isinstance(value, str) and value in question.choices:
             return value
         raise ValidationError([_MESSAGES["choice"]])
@@ -352,16 +356,26 @@ class AnswerField(fields.Field[bool | dt.date | str]):
         raise ValidationError([_MESSAGES["yes_no_query"]])
 
 
-def _date(value) -> dt.date:
+def _date(value, today: dt.date) -> dt.date:
     if not isinstance(value, str) or not _ISO_DATE.match(value):
         raise ValidationError([_MESSAGES["date"]])
     try:
         day = dt.date.fromisoformat(value)
-    except ValueError as exc:
-        raise ValidationError([_MESSAGES["date"]]) from exc
+    except ValueError as exc:  # well formed but not in the calendar: 31 February, month 13
+        raise ValidationError([_MESSAGES["date_impossible"]]) from exc
     if not EARLIEST_ANSWER_DATE <= day <= LATEST_ANSWER_DATE:
         raise ValidationError([_MESSAGES["date_range"]])
+    if day > latest_sensible_date(today):
+        raise ValidationError([_MESSAGES["date_too_far"]])
     return day
+
+
+def latest_sensible_date(today: dt.date) -> dt.date:
+    """A year from today: every date the questions ask for (a move, a birth, a marriage) is before it."""
+    try:
+        return today.replace(year=today.year + 1)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year + 1, day=28)
 
 
 class _AnswersBase(Schema):
@@ -423,8 +437,9 @@ class _AnswersBase(Schema):
             raise ValidationError(missing)
 
 
-def answers_schema(event: LifeEvent, encoding: str, complete: bool = True) -> Schema:
-    fields_by_question: dict[str, fields.Field[Any]] = {q.id: AnswerField(q, encoding) for q in event.questions}
+def answers_schema(event: LifeEvent, encoding: str, complete: bool = True, today: dt.date | None = None) -> Schema:
+    """`today` (default: Japan's today) bounds how far ahead a date may be."""
+    fields_by_question: dict[str, fields.Field[Any]] = {q.id: AnswerField(q, encoding, today) for q in event.questions}
     # from_dict makes a subclass of _AnswersBase; marshmallow annotates it as type[Schema].
     schema_class = cast(type[_AnswersBase],
                         _AnswersBase.from_dict(fields_by_question, name=f"{event.id.title().replace('-', '')}Answers"))

@@ -66,5 +66,7 @@ def answer_text(question: Question, value, locale: str) -> str:
     return localized(question.choice_labels.get(value), locale) or str(value)
 
 
-def missing_answer_message() -> str:
+def missing_answer_message(question: Question | None = None) -> str:
+    if question is not None and question.type == DATE:
+        return _("Enter a date: year, month and day.")
     return _("Please answer this question.")

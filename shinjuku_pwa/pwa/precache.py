@@ -6,6 +6,7 @@ from pathlib import Path
 
 from flask import current_app, url_for
 
+from ..content.emergency_calls import CALLS_FILE
 from ..core.assets import asset_hashes, asset_url
 from ..core.i18n import LOCALE_CODES
 from ..pages.queries import EMERGENCY_SLUGS
@@ -23,6 +24,11 @@ def precache_urls() -> list[str]:
 
 def offline_page_urls() -> dict[str, str]:
     return {code: url_for("pwa.offline", lang=code) for code in LOCALE_CODES}
+
+
+def emergency_hub_urls() -> dict[str, str]:
+    """The emergency hub in every locale: with the 119/110 buttons, it must open offline in any language."""
+    return {code: url_for("pwa.emergency", lang=code) for code in LOCALE_CODES}
 
 
 def emergency_urls(existing_slugs: set[str]) -> dict[str, list[str]]:
@@ -45,6 +51,9 @@ def worker_version() -> str:
         digest.update(f"{name}:{file_hash}\n".encode())
     if current_app.template_folder is None:
         raise RuntimeError("the service worker's version needs the app's template folder")
+    calls = Path(current_app.config["CONTENT_DIR"]) / CALLS_FILE  # shown on the precached offline pages
+    if calls.exists():
+        digest.update(calls.read_bytes())
     roots = [Path(current_app.template_folder), Path(current_app.config["TRANSLATIONS_DIR"])]
     for root in roots:
         for path in sorted(root.rglob("*")):

@@ -7,6 +7,7 @@ from flask import Blueprint, Response, current_app, jsonify, make_response, rend
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from ..content.emergency_calls import EmergencyCall, get_emergency_calls
 from ..core.assets import asset_url
 from ..core.extensions import db
 from ..core.i18n import LOCALES
@@ -29,6 +30,7 @@ def service_worker() -> Response:
         version=precache.worker_version(),
         precache=precache.precache_urls(),
         offline_pages=precache.offline_page_urls(),
+        hub_pages=precache.emergency_hub_urls(),
         emergency=precache.emergency_urls(slugs),
         icon=asset_url("icons/icon-192.png"),
         badge=asset_url("icons/badge-96.png"),
@@ -92,10 +94,14 @@ def manifest(lang: str) -> Response:
     return response
 
 
+def _calls() -> tuple[EmergencyCall, ...]:
+    return get_emergency_calls(current_app.config["CONTENT_DIR"])
+
+
 @bp.route("/<locale:lang>/offline")
 def offline(lang: str) -> str:
     """Shown by the service worker for a page that was never saved, when there is no network."""
-    return render_template("pwa/offline.html")
+    return render_template("pwa/offline.html", emergency_calls=_calls())
 
 
 @bp.route("/<locale:lang>/saved")
@@ -107,7 +113,8 @@ def saved(lang: str) -> str:
 @bp.route("/<locale:lang>/emergency")
 def emergency(lang: str) -> str:
     """The pages needed first in a disaster, all in one place."""
-    return render_template("pwa/emergency.html", items=get_pages_by_slugs(list(EMERGENCY_SLUGS), lang))
+    items = get_pages_by_slugs(list(EMERGENCY_SLUGS), lang)
+    return render_template("pwa/emergency.html", items=items, emergency_calls=_calls())
 
 
 @bp.route("/<locale:lang>/install")

@@ -219,6 +219,10 @@
     }).catch(function () { /* offline or refused: try again on the next visit */ });
   }
 
+  /* A form answered with an error: move focus to its summary, as GOV.UK does (it links to the field). */
+  var errorSummary = document.querySelector('[data-error-summary]');
+  if (errorSummary) errorSummary.focus();
+
   hideExpired();
   showSavedNotice();
   setupSaveButton();

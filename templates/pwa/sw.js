@@ -10,6 +10,7 @@ const VERSION = {{ version|tojson }};
 const PRECACHE = {{ precache|tojson }};          // app shell: hashed CSS, JS, icons
 const OFFLINE_PAGES = {{ offline_pages|tojson }};  // {locale: url} for every locale
 const EMERGENCY = {{ emergency|tojson }};          // {locale: [urls]} precached for the reader's language
+const HUBS = {{ hub_pages|tojson }};               // {locale: url}: the emergency hub, precached in every locale
 const LOCALES = Object.keys(OFFLINE_PAGES);
 
 const SHELL = 'shell-' + VERSION;   // this version's precache; older ones are deleted on activate
@@ -36,10 +37,21 @@ async function precacheEmergencyPages(locale) {
   }));
 }
 
+/* The emergency hub (119/110 buttons, disaster pages) in all nine languages; like the offline pages it
+ * must be there, so a failed fetch fails the install (the browser tries again on the next visit). */
+async function precacheHubs(shell) {
+  await Promise.all(Object.values(HUBS).map(async (url) => {
+    const response = await fetch(url, { credentials: 'same-origin' });
+    if (!response.ok) throw new Error('emergency hub ' + url + ': ' + response.status);
+    await shell.put(url, await stamped(response));
+  }));
+}
+
 self.addEventListener('install', (event) => {
   event.waitUntil((async () => {
     const shell = await caches.open(SHELL);
     await shell.addAll(PRECACHE.concat(Object.values(OFFLINE_PAGES)));
+    await precacheHubs(shell);
     // The reader's language comes from the page that registered us.
     const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
     const locales = new Set(windows.map((client) => localeOf(client.url)));
@@ -87,7 +99,8 @@ async function fromCache(cached) {
 }
 
 async function cachedPage(request) {
-  const hit = (await caches.match(request, { cacheName: PAGES })) || (await caches.match(request, { cacheName: SAVED }));
+  const hit = (await caches.match(request, { cacheName: PAGES })) || (await caches.match(request, { cacheName: SAVED }))
+    || (await caches.match(request, { cacheName: SHELL }));  // the emergency hubs
   return hit ? fromCache(hit) : null;
 }
 

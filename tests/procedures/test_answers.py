@@ -55,7 +55,7 @@ def test_an_optional_question_may_be_left_unanswered():
     ({**VALID_JSON, "has_children": "yes"}, "has_children", 'Answer true, false or "not_sure".'),
     ({**VALID_JSON, "has_children": 1}, "has_children", 'Answer true, false or "not_sure".'),
     ({**VALID_JSON, "move_date": "01/04/2026"}, "move_date", "Give a date as YYYY-MM-DD."),
-    ({**VALID_JSON, "move_date": "2026-02-30"}, "move_date", "Give a date as YYYY-MM-DD."),
+    ({**VALID_JSON, "move_date": "2026-02-30"}, "move_date", "This date does not exist. Check the day and the month."),
     ({**VALID_JSON, "move_date": "1800-01-01"}, "move_date", "This date is out of range."),
     ({**VALID_JSON, "move_date": NOT_SURE}, "move_date", "This question needs an answer; not sure is not possible."),
     ({**VALID_JSON, "move_date": 20260401}, "move_date", "Give a date as YYYY-MM-DD."),

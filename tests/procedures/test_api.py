@@ -90,7 +90,7 @@ def test_a_deadline_already_past_is_a_warning_not_an_error(client):
 
 
 def test_a_far_future_move_has_no_passed_deadline(client):
-    future = (today_in_tokyo() + dt.timedelta(days=400)).isoformat()
+    future = (today_in_tokyo() + dt.timedelta(days=300)).isoformat()  # within the year an answer may be ahead
     warnings = client.post(CHECKLIST, json={"answers": {**MOVING_IN, "move_date": future}}).get_json()["warnings"]
     assert {w["code"] for w in warnings} == {"not_open_yet"}
 

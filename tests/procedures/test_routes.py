@@ -60,7 +60,7 @@ def test_submitting_without_choosing_asks_again_with_a_message(client):
 def test_an_invalid_answer_in_the_address_is_asked_again_with_the_reason(client):
     response = client.get(EVENT_URL + "?move_date=2026-13-01")
     assert response.status_code == 422
-    assert "Give a date as YYYY-MM-DD." in text(response) and 'aria-invalid="true"' in text(response)
+    assert "This date does not exist. Check the day and the month." in text(response) and 'aria-invalid="true"' in text(response)
 
 
 def test_saying_no_children_skips_the_nursery_question(client):
