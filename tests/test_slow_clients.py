@@ -24,8 +24,8 @@ class MakeRunServer(LiveServer):
     """LiveServer's database and content, served as `make run` serves them: gunicorn.conf.py and
     the Makefile's environment decide the workers, not test options."""
 
-    def __init__(self, folder):
-        super().__init__(folder)
+    def __init__(self, folder, **extra_env: str):
+        super().__init__(folder, **extra_env)
         self.process.terminate()
         self.process.wait(timeout=15)
         self.process = subprocess.Popen(

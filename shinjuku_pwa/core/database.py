@@ -1,17 +1,28 @@
 """Database behaviour that differs between SQLite and PostgreSQL, in one place.
 
-SQLite: WAL so readers never wait for the worker, a busy timeout instead of instant
-"database is locked", and BEGIN IMMEDIATE on request for claims that must not race
-(pysqlite's own transaction handling would start them as deferred reads).
+SQLite: WAL so readers never wait for writers, a busy timeout instead of instant "database is
+locked", and every write under a write lock taken with BEGIN IMMEDIATE:
+
+- claims that must not race ask for it up front (`write_transaction`);
+- any other transaction starts as a plain (deferred) read and takes the lock at its first write.
+  A read transaction cannot be upgraded to a write once another process has written since it
+  began: SQLite answers "database is locked" at once, without waiting out the busy timeout. So
+  before the first write the read part is ended (it wrote nothing) and BEGIN IMMEDIATE waits for
+  the lock within the busy timeout. The write then sees the database as of that moment, as a
+  statement does under PostgreSQL's READ COMMITTED; rules that must hold across the read and the
+  write are written as one statement (an upsert, a conditional UPDATE) or in `write_transaction`.
 """
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from flask import Flask
 from sqlalchemy import DateTime, Dialect, event
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 from sqlalchemy.types import TypeDecorator
 
@@ -21,6 +32,10 @@ from .extensions import db
 MAX_ROW_ID = 2**31 - 1
 
 IMMEDIATE = "shinjuku_begin_immediate"
+# Per SQLite connection: False while its transaction has only read (BEGIN), True once it holds the write lock.
+_HOLDS_WRITE_LOCK = "shinjuku_holds_write_lock"
+# Statements that never write; anything else (INSERT, UPDATE, DELETE, DDL, SAVEPOINT, WITH ...) takes the lock first.
+_READS = ("SELECT", "PRAGMA", "EXPLAIN", "BEGIN", "COMMIT", "ROLLBAC")
 
 
 def _configure_sqlite(engine) -> None:
@@ -36,8 +51,24 @@ def _configure_sqlite(engine) -> None:
 
     @event.listens_for(engine, "begin")
     def on_begin(connection) -> None:
-        immediate = connection.get_execution_options().get(IMMEDIATE)
+        immediate = bool(connection.get_execution_options().get(IMMEDIATE))
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        connection.info[_HOLDS_WRITE_LOCK] = immediate
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def lock_before_first_write(connection, cursor, statement, parameters, context, executemany) -> None:
+        if connection.info.get(_HOLDS_WRITE_LOCK, True) or statement.lstrip()[:7].upper().startswith(_READS):
+            return
+        if not cursor.connection.in_transaction:  # no read snapshot to upgrade: the statement waits itself
+            return
+        connection.info[_HOLDS_WRITE_LOCK] = True
+        cursor.execute("COMMIT")  # only reads so far: nothing is lost
+        cursor.execute("BEGIN IMMEDIATE")
+
+    @event.listens_for(engine, "commit")
+    @event.listens_for(engine, "rollback")
+    def on_end(connection) -> None:
+        connection.info.pop(_HOLDS_WRITE_LOCK, None)
 
 
 def init_app(app: Flask) -> None:
@@ -67,6 +98,15 @@ def write_transaction() -> Iterator[Session]:
     except Exception:
         session.rollback()
         raise
+
+
+def insert_unless_exists(model: Any, values: dict[str, Any], unique: list[str]) -> int | None:
+    """INSERT ... ON CONFLICT DO NOTHING RETURNING id: the new row's id, or None when a row with the
+    same unique key is already there. Two requests racing to create the same row both succeed
+    (one creates it, the other finds it) instead of one failing on the unique constraint."""
+    insert = postgresql_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    statement = insert(model).values(**values).on_conflict_do_nothing(index_elements=unique).returning(model.id)
+    return db.session.execute(statement).scalar()
 
 
 class UtcDateTime(TypeDecorator[dt.datetime]):
