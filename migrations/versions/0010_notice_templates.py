@@ -1,7 +1,7 @@
 """notice templates: reviewed texts with typed blanks, their value lists, and a notice's template
 
 Revision ID: 0009_notice_templates
-Revises: 0008_state_versions
+Revises: 0009_garbage_open_data
 Create Date: 2026-12-06 20:40:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = '0009_notice_templates'
-down_revision = '0008_state_versions'
+down_revision = '0009_garbage_open_data'
 branch_labels = None
 depends_on = None
 
