@@ -88,7 +88,7 @@ def _shown_docnum(catalog: Catalog, docnum: int, lang: str) -> int:
     Japanese, else Japanese), unless the hit is in English and the item lacks the reader's
     language: then the English one, linked in English (link_locale)."""
     info = catalog.items[docnum]
-    own = catalog.docnum_by_key.get((*info.item, lang))
+    own = catalog.docnums_by_item[info.item].get(lang)
     if own is not None:
         return own
     if info.locale == "en":
@@ -98,11 +98,13 @@ def _shown_docnum(catalog: Catalog, docnum: int, lang: str) -> int:
 
 
 def _docnum_for_reader(catalog: Catalog, item: tuple[str, str], lang: str) -> int | None:
+    versions = catalog.docnums_by_item.get(item)
+    if not versions:
+        return None
     for locale in (*content_fallbacks(lang), "en"):
-        docnum = catalog.docnum_by_key.get((*item, locale))
-        if docnum is not None:
-            return docnum
-    return next((n for (t, i, _), n in catalog.docnum_by_key.items() if (t, i) == item), None)
+        if locale in versions:
+            return versions[locale]
+    return next(iter(versions.values()))
 
 
 def pin_best_bets(ranked: list[RankedItem], catalog: Catalog, words: tuple[str, ...], lang: str) -> list[RankedItem]:
