@@ -31,8 +31,9 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import brotli
-from flask import Flask, Response, current_app, g, request, session
+from flask import Flask, Response, current_app, g, request
 
+from .http_caching import session_written
 from .security import is_staff_path
 from .versions import watcher_of
 
@@ -161,7 +162,7 @@ def _entry_for(response: Response, stored_at: float) -> Entry | None:
         or response.direct_passthrough
         or response.is_streamed
         or "Set-Cookie" in response.headers
-        or session.modified
+        or session_written()
         or "private" in cache_control
         or "no-store" in cache_control
     ):

@@ -54,7 +54,7 @@ def add_security_headers(response: Response) -> Response:
     headers = response.headers
     if is_staff_path(request.path):
         headers["X-Robots-Tag"] = "noindex, nofollow"
-        headers["Cache-Control"] = "no-store"  # replaces http_caching's no-cache: staff data stays off disks
+        headers["Cache-Control"] = "private, no-store"  # whatever http_caching chose: staff data stays off disks
     headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
