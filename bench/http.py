@@ -604,7 +604,13 @@ def main() -> None:
         for number, extra in enumerate(args.gunicorn_args or [""]):
             servers += start_setting(number, extra, instance.env, workdir)
             settings.append(Setting(extra, *servers[-2:]))
-        notice_id = publish_notice(instance, settings[0].app.url)
+        kept_notice = kept / "notice" if kept else None
+        if kept_notice is not None and kept_notice.exists():
+            notice_id = int(kept_notice.read_text())
+        else:
+            notice_id = publish_notice(instance, settings[0].app.url)
+            if kept_notice is not None:
+                kept_notice.write_text(str(notice_id))
         paths = page_paths(settings[0].app.url, notice_id, random.Random(args.seed), args.urls)
         print(f"# HTTP benchmark: {instance.database}; {' vs '.join(s.label for s in settings)}; load from "
               f"{tool_name}, {args.duration:g} s per row, {os.cpu_count()} cores "
