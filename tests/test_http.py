@@ -143,3 +143,8 @@ def test_any_request_with_a_session_or_a_token_gets_private_no_store_even_on_pub
         assert with_session.get(url).headers["Cache-Control"] == "private, no-store", url
         token = {"Authorization": "Bearer shs_not_a_token"}
         assert content_app.test_client().get(url, headers=token).headers["Cache-Control"] == "private, no-store", url
+
+
+def test_an_api_read_without_a_language_says_it_depends_on_the_readers_headers(client):
+    assert {"Accept-Language", "Cookie"} <= set(client.get("/api/v1/categories").vary)
+    assert "Accept-Language" not in client.get("/api/v1/pages/moving-in?lang=en").vary

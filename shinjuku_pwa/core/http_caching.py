@@ -68,6 +68,9 @@ def add_caching_headers(response: Response) -> Response:
         chosen = cache_control(response)
         if chosen:
             response.headers["Cache-Control"] = chosen
+        if chosen and chosen.startswith("public") and request.path.startswith("/api/") and "lang" not in request.args:
+            # Without ?lang= the API's language comes from the lang cookie or Accept-Language.
+            response.vary.update(("Accept-Language", "Cookie"))
     # Only successful, whole answers get a validator; streamed files already have their own.
     if (
         request.method in ("GET", "HEAD")
