@@ -58,8 +58,17 @@ def cache_control(response: Response) -> str | None:
     if response.mimetype not in CACHEABLE_TYPES:
         return None
     config = current_app.config
-    return (f"public, max-age={config['HTTP_MAX_AGE_SECONDS']}, "
-            f"stale-while-revalidate={config['HTTP_STALE_WHILE_REVALIDATE_SECONDS']}")
+    lifetime = (f"max-age={config['HTTP_MAX_AGE_SECONDS']}, "
+                f"stale-while-revalidate={config['HTTP_STALE_WHILE_REVALIDATE_SECONDS']}")
+    if response.mimetype == "text/html":
+        # Browsers revalidate pages every time (a 304 with the ETag): the service worker's
+        # network-first fetch must reach the network, or an offline reader would be shown a
+        # browser-cached copy as live instead of the saved copy that says when it was saved.
+        # Shared caches get the lifetime: s-maxage, and CDN-Cache-Control (RFC 9213) for the
+        # stale-while-revalidate browsers would also apply.
+        response.headers["CDN-Cache-Control"] = lifetime
+        return f"public, max-age=0, s-maxage={config['HTTP_MAX_AGE_SECONDS']}"
+    return f"public, {lifetime}"
 
 
 def add_caching_headers(response: Response) -> Response:
