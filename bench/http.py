@@ -48,6 +48,7 @@ import multiprocessing  # noqa: E402
 import os  # noqa: E402
 import random  # noqa: E402
 import shutil  # noqa: E402
+import signal  # noqa: E402
 import socket  # noqa: E402
 import subprocess  # noqa: E402
 import tempfile  # noqa: E402
@@ -85,7 +86,20 @@ BUSY_CLIENTS = 64
 
 # --- servers ---------------------------------------------------------------------------------
 
+PORT_BASE = [0]  # --port-base: take ports from there upwards (a shared machine hands each user a range)
+
+
 def free_port() -> int:
+    """A free loopback port: the next free one from --port-base, else any the system gives."""
+    while PORT_BASE[0]:
+        port = PORT_BASE[0]
+        PORT_BASE[0] += 1
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
@@ -187,7 +201,7 @@ class Instance:
 
 def publish_notice(instance: Instance, app_url: str) -> int:
     """One published notice, made as staff make one: a publisher's token and the staff API."""
-    email = "bench@example.invalid"
+    email = f"bench-{uuid.uuid4().hex[:8]}@example.invalid"  # a kept --instance already has earlier ones
     instance.flask("staff", "create", email, "--role", "publisher", "--password-stdin",
                    stdin="quiet river under the ward office\n")
     token = instance.flask("staff", "token", email, "--name", "bench").strip()
@@ -550,9 +564,14 @@ def main() -> None:
                              "row by row in one run")
     parser.add_argument("--slow-clients", type=int, default=8, help="trickling connections in the last section (0: skip)")
     parser.add_argument("--urls", type=int, default=100, help="distinct URLs per page type, at most")
+    parser.add_argument("--port-base", type=int, default=0, help="first loopback port to use (default: any free one)")
+    parser.add_argument("--instance", type=Path,
+                        help="keep the instance (database, index) in this folder and reuse it next time: skips the "
+                             "set-up (minutes on a loaded machine); SQLite only")
     parser.add_argument("--seed", type=int, default=14)
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args()
+    PORT_BASE[0] = args.port_base
     pages = [p for p in args.pages.split(",") if p]
     unknown = set(pages) - set(PAGE_TYPES)
     if unknown:
@@ -564,6 +583,8 @@ def main() -> None:
     tool, tool_name = (run_wrk, "wrk -t1") if args.tool == "wrk" or (args.tool == "auto" and wrk) else \
         (run_python, "Python asyncio client")
 
+    # A terminated run (timeout, Ctrl-C) still stops its servers: SIGTERM unwinds like an exception.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     workdir = Path(tempfile.mkdtemp(prefix="http-bench-"))
     (workdir / "floor").mkdir()
     (workdir / "floor" / "floor_app.py").write_text(FLOOR_APP)
@@ -571,13 +592,25 @@ def main() -> None:
     servers: list[Gunicorn] = []
     try:
         started = time.monotonic()
-        instance = Instance(workdir)
-        instance.set_up()
+        kept = args.instance.resolve() if args.instance else None
+        if kept is not None:
+            kept.mkdir(parents=True, exist_ok=True)
+        instance = Instance(kept or workdir)
+        if kept is None or not (kept / "ready").exists():
+            instance.set_up()
+            if kept is not None:
+                (kept / "ready").touch()
         settings = []
         for number, extra in enumerate(args.gunicorn_args or [""]):
             servers += start_setting(number, extra, instance.env, workdir)
             settings.append(Setting(extra, *servers[-2:]))
-        notice_id = publish_notice(instance, settings[0].app.url)
+        kept_notice = kept / "notice" if kept else None
+        if kept_notice is not None and kept_notice.exists():
+            notice_id = int(kept_notice.read_text())
+        else:
+            notice_id = publish_notice(instance, settings[0].app.url)
+            if kept_notice is not None:
+                kept_notice.write_text(str(notice_id))
         paths = page_paths(settings[0].app.url, notice_id, random.Random(args.seed), args.urls)
         print(f"# HTTP benchmark: {instance.database}; {' vs '.join(s.label for s in settings)}; load from "
               f"{tool_name}, {args.duration:g} s per row, {os.cpu_count()} cores "

@@ -104,3 +104,56 @@ def test_threads_asking_for_asset_names_at_once_on_a_fresh_app_all_get_them(make
     for thread in threads:
         thread.join()
     assert failures == []
+
+
+PUBLIC = "public, max-age=30, stale-while-revalidate=300"
+PUBLIC_PAGE = "public, max-age=0, s-maxage=30"
+
+
+@pytest.mark.parametrize("url", ["/api/v1/pages/moving-in?lang=en", "/api/v1/search?q=ごみ&lang=ja", "/ja/manifest.webmanifest"])
+def test_anonymous_api_reads_may_be_kept_briefly_by_any_cache(client, url):
+    response = client.get(url)
+    assert response.status_code == 200 and response.headers["Cache-Control"] == PUBLIC
+
+
+@pytest.mark.parametrize("url", ["/en/", "/ja/pages/moving-in", "/en/notices", "/en/life-events/moving-in"])
+def test_anonymous_pages_are_kept_by_shared_caches_and_revalidated_by_browsers(client, url):
+    """The service worker's network-first fetch must reach the network (or fail offline and show the
+    saved copy, marked as saved): the browser's own cache revalidates, shared caches keep them."""
+    response = client.get(url)
+    assert response.status_code == 200 and response.headers["Cache-Control"] == PUBLIC_PAGE
+    assert response.headers["CDN-Cache-Control"] == "max-age=30, stale-while-revalidate=300"
+
+
+def test_the_first_visit_that_sets_the_language_cookie_is_still_shareable(content_app):
+    response = content_app.test_client().get("/ko/")
+    assert response.headers["Set-Cookie"].startswith("lang=ko") and response.headers["Cache-Control"] == PUBLIC_PAGE
+
+
+def test_shared_cache_lifetimes_come_from_the_configuration(make_app):
+    app = make_app(HTTP_MAX_AGE_SECONDS=5, HTTP_STALE_WHILE_REVALIDATE_SECONDS=60)
+    assert app.test_client().get("/api/v1/categories").headers["Cache-Control"] == "public, max-age=5, stale-while-revalidate=60"
+
+
+def test_a_checklist_with_the_readers_answers_and_its_calendar_are_private_and_not_stored(client):
+    answered = client.get("/en/life-events/moving-in?move_date=2026-04-01")
+    assert answered.status_code == 200 and answered.headers["Cache-Control"] == "private, no-store"
+
+
+def test_errors_are_never_kept_stale(client):
+    assert client.get("/en/pages/no-such-page").headers["Cache-Control"] == "no-cache"
+    assert client.get("/api/v1/pages/no-such-page?lang=en").headers["Cache-Control"] == "no-cache"
+
+
+def test_any_request_with_a_session_or_a_token_gets_private_no_store_even_on_public_pages(content_app):
+    with_session = content_app.test_client()
+    with_session.set_cookie("session", "anything")
+    for url in ("/en/", "/api/v1/pages/moving-in?lang=en"):
+        assert with_session.get(url).headers["Cache-Control"] == "private, no-store", url
+        token = {"Authorization": "Bearer shs_not_a_token"}
+        assert content_app.test_client().get(url, headers=token).headers["Cache-Control"] == "private, no-store", url
+
+
+def test_an_api_read_without_a_language_says_it_depends_on_the_readers_headers(client):
+    assert {"Accept-Language", "Cookie"} <= set(client.get("/api/v1/categories").vary)
+    assert "Accept-Language" not in client.get("/api/v1/pages/moving-in?lang=en").vary

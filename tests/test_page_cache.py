@@ -101,6 +101,21 @@ def test_a_published_notice_shows_on_the_next_request(cached_app):
     assert "Cache test notice" in client.get("/en/notices").get_data(as_text=True)
 
 
+def test_a_notice_published_through_another_host_reaches_this_hosts_cached_pages(cached_app, make_app):
+    """Two hosts on one database, each with its own cache: B's copy goes as soon as B reads the new version."""
+    host_b = make_app(content_dir=Path(cached_app.config["CONTENT_DIR"]), VERSION_POLL_SECONDS=0,
+                      PAGE_CACHE_MAX_BYTES=8 * 1024 * 1024, SQLALCHEMY_DATABASE_URI=cached_app.config["SQLALCHEMY_DATABASE_URI"],
+                      SQLALCHEMY_ENGINE_OPTIONS=cached_app.config["SQLALCHEMY_ENGINE_OPTIONS"])
+    reader_on_b = host_b.test_client()
+    assert "Published on host A" not in reader_on_b.get("/en/notices").get_data(as_text=True)
+    assert len(cache_of(host_b)) == 1
+    now = dt.datetime.now(dt.UTC)
+    add_notice(cached_app, publish_at=now - dt.timedelta(minutes=1), title={"ja": "お知らせ", "en": "Published on host A"})
+    with cached_app.app_context():
+        assert publish_due(now)
+    assert "Published on host A" in reader_on_b.get("/en/notices").get_data(as_text=True)
+
+
 def test_a_signed_in_staff_members_answers_never_enter_the_cache(cached_app):
     staff = signed_in_client(cached_app, "admin")
     cache = cache_of(cached_app)

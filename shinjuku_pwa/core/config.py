@@ -110,6 +110,10 @@ def from_environment() -> dict:
         # this many bytes (0 turns the cache off), each for at most this many seconds.
         "PAGE_CACHE_MAX_BYTES": int(os.environ.get("PAGE_CACHE_MAX_BYTES", str(64 * 1024 * 1024))),
         "PAGE_CACHE_SECONDS": float(os.environ.get("PAGE_CACHE_SECONDS", "120")),
+        # Cache-Control of anonymous pages and API reads (core/http_caching.py): a CDN or proxy may
+        # serve them this many seconds, then a stale copy for this much longer while it refreshes.
+        "HTTP_MAX_AGE_SECONDS": int(os.environ.get("HTTP_MAX_AGE_SECONDS", "30")),
+        "HTTP_STALE_WHILE_REVALIDATE_SECONDS": int(os.environ.get("HTTP_STALE_WHILE_REVALIDATE_SECONDS", "300")),
         # Processes `push worker` starts; encryption is CPU-bound, so one per core.
         "PUSH_WORKER_PROCESSES": int(os.environ.get("PUSH_WORKER_PROCESSES", "1")),
         # Deliveries one worker claims at a time (each claim is one statement).

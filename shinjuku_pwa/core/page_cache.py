@@ -14,8 +14,9 @@ counts what it could not find). Never kept: anything but a whole 200, an answer 
 cookie or touched the session (a CSRF token), or one its view marked private (a checklist
 that echoes the reader's answers).
 
-The cached answer is replayed through the usual after-request hooks (security headers,
-Vary, ETag and 304s); its brotli and gzip bodies are made once, when it is stored.
+A cached answer is looked up before every other before-request hook (it costs nothing to serve,
+so rate limits do not apply to it) and replayed through the usual after-request hooks (security
+headers, Vary, Cache-Control, 304s); its brotli and gzip bodies are made once, when it is stored.
 """
 from __future__ import annotations
 
@@ -31,8 +32,10 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import brotli
-from flask import Flask, Response, current_app, g, request, session
+from flask import Flask, Response, current_app, g, request
 
+from .errors import locale_of_request
+from .http_caching import session_written
 from .security import is_staff_path
 from .versions import watcher_of
 
@@ -65,10 +68,34 @@ class Entry:
     def size(self) -> int:
         return len(self.body) + sum(len(data) for data in self.encoded.values()) + _ENTRY_OVERHEAD
 
-    def response(self) -> Response:
-        response = Response(self.body, status=self.status, headers=self.headers)
-        response.set_etag(self.etag)
+    def response(self, accept_encoding: str = "") -> Response:
+        """The answer for a request that accepts these encodings: the stored brotli or gzip body
+        when there is one (Flask-Compress then leaves it alone), each with its own ETag."""
+        chosen = choose_encoding(accept_encoding) if self.encoded else None
+        response = Response(self.encoded[chosen] if chosen else self.body, status=self.status, headers=self.headers)
+        if self.encoded:
+            response.vary.add("Accept-Encoding")
+        if chosen:
+            response.headers["Content-Encoding"] = chosen
+        response.set_etag(f"{self.etag}:{chosen}" if chosen else self.etag)
         return response
+
+
+@functools.lru_cache(maxsize=256)
+def choose_encoding(accept_encoding: str) -> str | None:
+    """br, else gzip, else None (identity), as the Accept-Encoding header allows (q=0 refuses)."""
+    accepted = set()
+    for item in accept_encoding.split(","):
+        coding, _, params = item.strip().partition(";")
+        quality = params.strip()
+        if quality.startswith("q="):
+            try:
+                if float(quality[2:]) <= 0:
+                    continue
+            except ValueError:
+                continue
+        accepted.add(coding.strip().lower())
+    return next((coding for coding in _ENCODINGS if coding in accepted or "*" in accepted), None)
 
 
 class PageCache:
@@ -141,16 +168,38 @@ def cache_of(app: Flask | None = None) -> PageCache:
 def _cacheable_request() -> bool:
     return (
         request.method in ("GET", "HEAD")
+        and request.routing_exception is None
         and not is_staff_path(request.path)
         and current_app.config["SESSION_COOKIE_NAME"] not in request.cookies
         and "Authorization" not in request.headers
+        and not getattr(current_app.view_functions.get(request.endpoint or ""), "page_cache_skip", False)
     )
 
 
 def _key() -> tuple:
+    """Everything an anonymous answer depends on besides the database (read from the raw request:
+    werkzeug's host_url and full_path decode the address again on every call)."""
+    environ = request.environ
     variants = tuple(variant() for variant in current_app.extensions.get("page_cache_variants", ()))
     versions = tuple(sorted(watcher_of().current().items()))
-    return (request.host_url, request.full_path, g.get("lang"), variants, versions, current_app.extensions["deploy_id"])
+    # The API's language comes from ?lang= or Accept-Language; a page's from its address.
+    lang = g.get("lang") or (locale_of_request() if request.path.startswith("/api/") else None)
+    return (environ["wsgi.url_scheme"], request.host, environ.get("PATH_INFO", ""), environ.get("QUERY_STRING", ""),
+            lang, variants, versions, current_app.extensions["deploy_id"])
+
+
+def serve_from_cache() -> Response | None:
+    """First of all before-request hooks: a cached answer skips the rest (rate limits included:
+    it costs nothing to serve); a miss leaves the key for the view to store its answer under."""
+    cache = cache_of()
+    if not cache.enabled or not _cacheable_request():
+        return None
+    key = _key()
+    entry = cache.get(key)
+    if entry is None:
+        g.page_cache_key = key
+        return None
+    return entry.response(request.headers.get("Accept-Encoding", ""))
 
 
 def _entry_for(response: Response, stored_at: float) -> Entry | None:
@@ -161,7 +210,7 @@ def _entry_for(response: Response, stored_at: float) -> Entry | None:
         or response.direct_passthrough
         or response.is_streamed
         or "Set-Cookie" in response.headers
-        or session.modified
+        or session_written()
         or "private" in cache_control
         or "no-store" in cache_control
     ):
@@ -177,57 +226,24 @@ def _entry_for(response: Response, stored_at: float) -> Entry | None:
 
 
 def cached_view(view: Callable[..., Any]) -> Callable[..., Any]:
-    """The view, answered from the page cache for anonymous readers when it can be."""
+    """The view, its answer stored in the page cache when serve_from_cache found none."""
     if getattr(view, "page_cache_skip", False):
         return view
 
     @functools.wraps(view)
-    def serve(*args: Any, **kwargs: Any) -> Any:
-        cache = cache_of()
-        if not cache.enabled or not _cacheable_request():
+    def build(*args: Any, **kwargs: Any) -> Any:
+        key = g.pop("page_cache_key", None)
+        if key is None:
             return view(*args, **kwargs)
-        key = _key()
-        entry = cache.get(key)
+        response = current_app.make_response(view(*args, **kwargs))
+        cache = cache_of()
+        entry = _entry_for(response, cache.now())
         if entry is None:
-            response = current_app.make_response(view(*args, **kwargs))
-            entry = _entry_for(response, cache.now())
-            if entry is None:
-                return response
-            cache.put(key, entry)
-        g.page_cache_entry = entry
-        return entry.response()
+            return response
+        cache.put(key, entry)
+        return entry.response(request.headers.get("Accept-Encoding", ""))
 
-    return serve
-
-
-def _accepted(header: str) -> set[str]:
-    accepted = set()
-    for item in header.split(","):
-        coding, _, params = item.strip().partition(";")
-        quality = params.strip()
-        if quality.startswith("q="):
-            try:
-                if float(quality[2:]) <= 0:
-                    continue
-            except ValueError:
-                continue
-        accepted.add(coding.strip().lower())
-    return accepted
-
-
-def encode_cached(response: Response) -> Response:
-    """A cached answer gets its stored brotli or gzip body (Flask-Compress then leaves it alone)."""
-    entry: Entry | None = g.get("page_cache_entry")
-    if entry is None or not entry.encoded or response.status_code != 200 or "Content-Encoding" in response.headers:
-        return response
-    response.vary.add("Accept-Encoding")
-    accepted = _accepted(request.headers.get("Accept-Encoding", ""))
-    chosen = next((coding for coding in _ENCODINGS if coding in accepted or "*" in accepted), None)
-    if chosen is not None:
-        response.set_data(entry.encoded[chosen])
-        response.headers["Content-Encoding"] = chosen
-        response.set_etag(f"{entry.etag}:{chosen}")
-    return response
+    return build
 
 
 def deploy_id(app: Flask) -> str:
@@ -251,4 +267,4 @@ def init_app(app: Flask) -> None:
     watcher_of(app).subscribe(lambda before, after: cache.clear())  # old keys can never match again
     for endpoint, view in list(app.view_functions.items()):
         app.view_functions[endpoint] = cached_view(view)
-    app.after_request(encode_cached)  # registered after Flask-Compress, so it runs before it
+    app.before_request_funcs.setdefault(None, []).insert(0, serve_from_cache)

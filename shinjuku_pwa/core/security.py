@@ -6,8 +6,8 @@ from collections.abc import Callable
 from typing import Any, TypeVar, cast
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, abort, current_app, g, has_request_context, render_template, request, session
-from flask.sessions import SecureCookieSessionInterface
+from flask import Flask, Request, Response, abort, current_app, g, has_request_context, render_template, request, session
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from flask_babel import gettext as _
 from flask_limiter import Limiter, RateLimitExceeded
 from flask_limiter.util import get_remote_address
@@ -55,7 +55,7 @@ def add_security_headers(response: Response) -> Response:
     headers = response.headers
     if is_staff_path(request.path):
         headers["X-Robots-Tag"] = "noindex, nofollow"
-        headers["Cache-Control"] = "no-store"  # replaces http_caching's no-cache: staff data stays off disks
+        headers["Cache-Control"] = "private, no-store"  # whatever http_caching chose: staff data stays off disks
     headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
@@ -144,6 +144,12 @@ def answer_rate_limited(exc: RateLimitExceeded) -> Response | HTTPException:
 
 class HttpsAwareSessionInterface(SecureCookieSessionInterface):
     """Marks the session cookie Secure whenever the request came over https, whatever the config."""
+
+    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
+        # Most requests (every anonymous reader's) carry no session: skip building a signer for nothing.
+        if app.secret_key and self.get_cookie_name(app) not in request.cookies:
+            return self.session_class()
+        return super().open_session(app, request)
 
     def get_cookie_secure(self, app: Flask) -> bool:
         return bool(app.config["SESSION_COOKIE_SECURE"]) or (has_request_context() and request.is_secure)

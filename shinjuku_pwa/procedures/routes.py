@@ -159,7 +159,7 @@ def _checklist_page(event: LifeEvent, shown: list[Question], answers: dict[str, 
 def _personal(response: Response) -> Response:
     """Answers ride in the address: such pages are never indexed nor kept by shared caches."""
     response.headers["X-Robots-Tag"] = "noindex"
-    response.headers["Cache-Control"] = "private, no-cache"
+    response.headers["Cache-Control"] = "private, no-store"
     return response
 
 

@@ -17,6 +17,7 @@ from .preferences import COOKIE_MAX_AGE, COOKIE_NAME, ReaderSettings, cookie_val
 from .schemas import ReaderSettingsArgs
 
 bp = Blueprint("reader_settings", __name__)
+DEFAULT_SETTINGS = ReaderSettings()
 
 
 @bp.route("/<locale:lang>/settings", methods=["GET", "POST"])
@@ -46,7 +47,12 @@ def settings(lang: str) -> str | BaseResponse:
 def _cache_pages_per_settings(state: BlueprintSetupState) -> None:
     # Text size, contrast and furigana change the page: at most 3 x 2 x 3 variants of a URL, one
     # per choice (never per raw cookie: a malformed cookie reads as the defaults).
-    add_variant(cast(Flask, state.app), lambda: cookie_value(current_settings()))
+    add_variant(cast(Flask, state.app), _page_variant)
+
+
+def _page_variant() -> str:
+    chosen = current_settings()
+    return "" if chosen == DEFAULT_SETTINGS else cookie_value(chosen)
 
 
 def current_settings() -> ReaderSettings:

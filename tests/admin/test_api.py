@@ -22,7 +22,7 @@ def test_me_says_who_the_token_acts_for_and_what_the_role_allows(staff_app):
     assert "notices.schedule" in body["actions"] and "staff.manage" not in body["actions"]
     assert body["token"]["name"] == "notice importer" and token.startswith(body["token"]["prefix"])
     assert body["token"]["last_used_at"] and token not in response.get_data(as_text=True)
-    assert response.headers["Cache-Control"] == "no-store"
+    assert response.headers["Cache-Control"] == "private, no-store"
 
 
 def test_a_missing_token_is_401_json_in_the_readers_language_with_a_bearer_challenge(staff_app):

@@ -141,7 +141,7 @@ def test_a_new_token_is_shown_once_and_only_its_hash_is_stored(staff_app):
     admin = signed_in_client(staff_app, "admin")
     target = create_staff(staff_app, "target@city.example.jp", "editor")
     page = post_form(admin, f"/admin/staff/{target}/tokens", {"name": "script"}, page="/admin/password")
-    assert page.headers["Cache-Control"] == "no-store"
+    assert page.headers["Cache-Control"] == "private, no-store"
     secret = re.search(r'value="(shs_[^"]+)"', page.get_data(as_text=True)).group(1)
     assert secret not in admin.get(f"/admin/staff/{target}").get_data(as_text=True)
     with staff_app.app_context():
