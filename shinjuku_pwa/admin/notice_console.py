@@ -377,6 +377,8 @@ def notice_edit(notice_id: int) -> str | tuple[str, int] | BaseResponse:
     except services.NoticeTimesInvalid:
         db.session.rollback()
         return _form_page(notice, values, {"expires_at": _("The end must be after the start.")}), 422
+    except services.TemplateFieldsInvalid:
+        return _form_page(notice, values, {"urgency": _("This template may not be sent with high urgency.")}), 422
     flash(_("Changes saved. Check the previews below.") if changes else _("Nothing was changed."), "success")
     return redirect(url_for(".notice_detail", notice_id=notice.id), 303)
 

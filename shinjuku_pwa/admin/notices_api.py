@@ -93,7 +93,6 @@ def update(changes: dict[str, Any], notice_id: int) -> dict[str, Any]:
     """Edit while draft or scheduled (e.g. `{"state": "scheduled"}` to schedule a draft)."""
     notice = services.get_notice(notice_id)
     ensure_may_set(changes.get("state"), notice)
-    services.check_template_urgency(notice, changes.get("urgency"))
     return notice_view(services.update_notice(notice, changes, current_actor(), utcnow()))
 
 

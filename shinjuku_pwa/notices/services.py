@@ -134,7 +134,9 @@ def _lock_editable(notice: Notice) -> None:
 
 
 def update_notice(notice: Notice, changes: dict, actor: Actor, now: dt.datetime) -> Notice:
-    """Edit a draft or scheduled notice; anything already out is locked."""
+    """Edit a draft or scheduled notice; anything already out is locked. A notice from a template
+    that may not go through quiet hours never gets urgency high."""
+    check_template_urgency(notice, changes.get("urgency"))
     with write_transaction():
         _lock_editable(notice)
         for key, value in changes.items():

@@ -99,3 +99,20 @@ def test_the_test_template_offers_no_high_urgency_and_refuses_it(templates_app):
     assert '<option value="high"' not in client.get(test).get_data(as_text=True)
     answer = post_form(client, test, {"publish_at": "", "urgency": "high", "push": "true", "action": "send"}, page=test)
     assert answer.status_code == 422 and _notices(templates_app) == []
+
+
+def test_editing_a_test_notice_cannot_raise_it_to_high_urgency(templates_app):
+    client = signed_in_client(templates_app, "publisher", "p7@city.example.jp")
+    test = f"{PICK}/notification-test"
+    post_form(client, test, {"publish_at": "", "urgency": "normal", "push": "true", "action": "draft"}, page=test)
+    [notice] = _notices(templates_app)
+    edit = f"/admin/notices/{notice.id}/edit"
+    texts = {f"{kind}_{code}": getattr(notice, kind)[code] for kind in ("title", "body") for code in LOCALE_CODES}
+    form = {**texts, "topics": "general", "publish_at": "", "expires_at": "", "push": "true", "urgency": "high",
+            "ttl_hours": "1"}
+    english(client)
+    answer = post_form(client, edit, form, page=edit)
+    assert answer.status_code == 422
+    assert 'id="urgency-error">This template may not be sent with high urgency.' in answer.get_data(as_text=True)
+    assert [n.urgency.value for n in _notices(templates_app)] == ["normal"]
+    assert post_form(client, edit, {**form, "urgency": "low"}, page=edit).status_code == 303
