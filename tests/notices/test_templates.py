@@ -209,3 +209,12 @@ def test_content_without_templates_imports_none(app, tmp_path):
     with app.app_context():
         import_content(root)
         assert db.session.scalar(select(func.count()).select_from(StoredNoticeTemplate)) == 0
+
+
+def test_every_text_reads_cleanly_without_its_optional_parts(registry):
+    for template in registry.templates.values():
+        optional = {p.name for p in template.placeholders if not p.required}
+        for code in LOCALE_CODES:
+            fields = {k: v for k, v in longest_fields(template, registry, code, towns=1).items() if k not in optional}
+            body = render(template, fields, registry, (code,)).body[code]
+            assert "  " not in body and " ." not in body and body == body.strip(), (template.id, code, body)
