@@ -34,7 +34,7 @@ def test_a_clerk_goes_from_sign_in_to_a_sent_earthquake_notice(live_server, brow
         assert page.locator("#preview-en .machine-note").is_visible()
         assert page.locator("#preview-ja .machine-note").count() == 0
 
-        page.click("button[value=send]")
+        page.click("#preview button[value=send]")  # sent from below the previews, where the clerk has read them
         page.wait_for_url("**/admin/notices/*")
         assert "Scheduled. It goes out now." in page.inner_text("main")
         assert "earthquake" in page.inner_text("main")
