@@ -3,8 +3,14 @@ nine languages, send (issue 20). Plain forms: it works the same without JavaScri
 from __future__ import annotations
 
 import sqlalchemy as sa
+from axe_playwright_python.sync_playwright import Axe
 
 PASSWORD = "a long passphrase for the night desk"
+AXE = Axe()
+
+
+def violations(page) -> list[str]:
+    return [f"{v['id']}: {[n['target'] for n in v['nodes']][:3]}" for v in AXE.run(page).response["violations"]]
 
 
 def test_a_clerk_goes_from_sign_in_to_a_sent_earthquake_notice(live_server, browser):
@@ -21,6 +27,7 @@ def test_a_clerk_goes_from_sign_in_to_a_sent_earthquake_notice(live_server, brow
 
         page.click("text=New notice from a template")
         assert page.locator(".machine-note").first.is_visible()
+        assert violations(page) == []
         page.click("a.button:has-text('Earthquake')")
         page.fill("#field_time", "03:05")
         page.select_option("#field_intensity", "6-")
@@ -33,11 +40,15 @@ def test_a_clerk_goes_from_sign_in_to_a_sent_earthquake_notice(live_server, brow
         assert "seismic intensity 6 lower (shindo 6-)" in page.locator("#preview-en .phone-body").inner_text()
         assert page.locator("#preview-en .machine-note").is_visible()
         assert page.locator("#preview-ja .machine-note").count() == 0
+        assert violations(page) == []
 
         page.click("#preview button[value=send]")  # sent from below the previews, where the clerk has read them
         page.wait_for_url("**/admin/notices/*")
         assert "Scheduled. It goes out now." in page.inner_text("main")
         assert "earthquake" in page.inner_text("main")
+        page.click("a.button.danger")  # cancelling is apart, and asks first on a page that names the notice
+        assert page.inner_text("h1") == "Cancel the notice “Earthquake: seismic intensity 6 lower (shindo 6-)”?"
+        assert violations(page) == []
     finally:
         context.close()
     with live_server.engine().connect() as connection:
