@@ -72,6 +72,7 @@ def test_a_publisher_sends_it_and_it_is_a_notice_in_every_language(templates_app
     assert notice.template_fields == {"time": "03:05", "areas": ["nishi-shinjuku", "okubo"], "shelter": "shinjuku-gyoen"}
     detail = client.get(sent.headers["Location"]).get_data(as_text=True)
     assert "evacuation-order" in detail
+    assert "テンプレート：evacuation-order" in client.get("/admin/notices").get_data(as_text=True)
 
 
 def test_an_editor_drafts_and_cannot_send(templates_app):
