@@ -36,6 +36,7 @@ def notice_view(notice: Notice, with_counts: bool = True) -> dict[str, Any]:
         "deliveries": delivery_counts(notice.id) if with_counts else None,
         "subscribers": count_subscribers(notice.topics) if with_counts else None,
         "template": notice.template_id, "template_fields": notice.template_fields,
+        "machine_translated": notice.machine_translated or [],
     }
 
 

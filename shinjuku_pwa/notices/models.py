@@ -62,6 +62,7 @@ class Notice(Model):
     # Made from a template (issue 20): its id and the values chosen, to show it again in any locale.
     template_id: Mapped[str | None] = mapped_column(String(64))
     template_fields: Mapped[dict | None] = mapped_column(JSON)
+    machine_translated: Mapped[list | None] = mapped_column(JSON)  # locales whose text a machine translated
 
 
 class _ImportedDefinition:
