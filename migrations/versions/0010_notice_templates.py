@@ -1,4 +1,4 @@
-"""notice templates: reviewed texts with typed blanks, their value lists, and a notice's template
+"""notice templates: reviewed texts with typed blanks, their value lists, a notice's template and its machine-translated locales
 
 Revision ID: 0009_notice_templates
 Revises: 0009_garbage_open_data
@@ -37,10 +37,12 @@ def upgrade():
     with op.batch_alter_table('notices') as batch:
         batch.add_column(sa.Column('template_id', sa.String(length=64), nullable=True))
         batch.add_column(sa.Column('template_fields', sa.JSON(), nullable=True))
+        batch.add_column(sa.Column('machine_translated', sa.JSON(), nullable=True))
 
 
 def downgrade():
     with op.batch_alter_table('notices') as batch:
+        batch.drop_column('machine_translated')
         batch.drop_column('template_fields')
         batch.drop_column('template_id')
     op.drop_table('notice_template_values')

@@ -5,7 +5,7 @@
     /admin/notices/<id>             one notice: facts, reach, previews per language         any role
     /admin/notices/<id>/edit        change a draft (any role) or a scheduled notice         publisher, admin
     /admin/notices/<id>/schedule    schedule a draft                                        publisher, admin
-    /admin/notices/<id>/cancel      cancel a draft or a scheduled notice                    publisher, admin
+    /admin/notices/<id>/cancel      GET: confirm (names the notice); POST: cancel it        publisher, admin
 
 The same rules as the staff API: `services.ensure_may_set` decides who may schedule or touch a
 scheduled notice, and forms are read by the API's schemas once their fields are mapped onto the
@@ -377,6 +377,8 @@ def notice_edit(notice_id: int) -> str | tuple[str, int] | BaseResponse:
     except services.NoticeTimesInvalid:
         db.session.rollback()
         return _form_page(notice, values, {"expires_at": _("The end must be after the start.")}), 422
+    except services.TemplateFieldsInvalid:
+        return _form_page(notice, values, {"urgency": _("This template may not be sent with high urgency.")}), 422
     flash(_("Changes saved. Check the previews below.") if changes else _("Nothing was changed."), "success")
     return redirect(url_for(".notice_detail", notice_id=notice.id), 303)
 
@@ -405,13 +407,17 @@ def notice_schedule(notice_id: int) -> BaseResponse:
     return redirect(url_for(".notice_detail", notice_id=notice.id), 303)
 
 
-@bp.route("/<int:notice_id>/cancel", methods=["POST"])
+@bp.route("/<int:notice_id>/cancel", methods=["GET", "POST"])
 @require_action(Action.CANCEL_NOTICES)
-def notice_cancel(notice_id: int) -> BaseResponse:
-    """Cancel a draft or scheduled notice: it is never published nor sent."""
+def notice_cancel(notice_id: int) -> str | BaseResponse:
+    """GET: a page that names the notice and asks to confirm (no JavaScript needed). POST: cancel a
+    draft or scheduled notice; it is never published nor sent."""
     notice = services.get_notice(notice_id)
     if notice.state not in services.EDITABLE:
         return _answer_locked(notice)
+    if request.method == "GET":
+        return render_template("admin/notices/cancel.html", notice=notice, title=_staff_title(notice),
+                               state_labels=STATE_LABELS)
     services.cancel_notice(notice, current_actor(), utcnow())
     flash(_("Notice cancelled. It will not be published or sent."), "success")
     return redirect(url_for(".notice_detail", notice_id=notice.id), 303)

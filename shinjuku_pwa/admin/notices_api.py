@@ -36,6 +36,7 @@ def notice_view(notice: Notice, with_counts: bool = True) -> dict[str, Any]:
         "deliveries": delivery_counts(notice.id) if with_counts else None,
         "subscribers": count_subscribers(notice.topics) if with_counts else None,
         "template": notice.template_id, "template_fields": notice.template_fields,
+        "machine_translated": notice.machine_translated or [],
     }
 
 
@@ -93,7 +94,6 @@ def update(changes: dict[str, Any], notice_id: int) -> dict[str, Any]:
     """Edit while draft or scheduled (e.g. `{"state": "scheduled"}` to schedule a draft)."""
     notice = services.get_notice(notice_id)
     ensure_may_set(changes.get("state"), notice)
-    services.check_template_urgency(notice, changes.get("urgency"))
     return notice_view(services.update_notice(notice, changes, current_actor(), utcnow()))
 
 

@@ -38,6 +38,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from ..composition import dashboard
 from ..core.clock import TOKYO, utcnow
 from ..core.errors import error_response
+from ..core.i18n import STAFF_LOCALES
 from ..core.security import limiter
 from ..staff import audit, auth, services
 from ..staff.audit import AuditFilter
@@ -55,7 +56,6 @@ from .schemas import (
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
-STAFF_LOCALES = ("ja", "en")
 LANGUAGE_COOKIE = "staff_lang"
 AUDIT_PAGE_SIZE = 50
 

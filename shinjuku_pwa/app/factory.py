@@ -8,6 +8,7 @@ from werkzeug.routing import BaseConverter, IntegerConverter
 
 from ..admin.notice_console import bp as notices_console_bp
 from ..admin.routes import bp as admin_bp
+from ..admin.template_console import bp as notice_templates_console_bp
 from ..composition.content_cli import content_cli
 from ..composition.health import bp as health_bp
 from ..composition.home import bp as home_bp
@@ -100,6 +101,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(admin_bp)
     app.register_blueprint(notices_bp)
     app.register_blueprint(notices_console_bp)
+    app.register_blueprint(notice_templates_console_bp)
     app.register_blueprint(push_bp)
     app.register_blueprint(reader_settings_bp)
     app.register_blueprint(health_bp)

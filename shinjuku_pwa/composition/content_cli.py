@@ -42,13 +42,17 @@ def import_command(path: Path | None) -> None:
 
 @content_cli.command("coverage")
 def coverage_command() -> None:
-    """Per locale: pages translated / total and UI strings translated / total."""
-    click.echo(f"{'locale':<8} {'pages':>9} {'UI strings':>12}")
+    """Per locale: pages translated / total; UI strings residents see; the staff console's strings.
+
+    The staff console is Japanese and English only (a decision, README): its strings are counted
+    apart, and "—" where the console is not offered.
+    """
+    click.echo(f"{'locale':<8} {'pages':>9} {'resident UI':>14} {'staff UI':>12}")
     for row in coverage(Path(current_app.config["TRANSLATIONS_DIR"])):
-        click.echo(
-            f"{row.locale:<8} {row.pages_translated:>4}/{row.pages_total:<4} "
-            f"{row.strings_translated:>5}/{row.strings_total:<5}"
-        )
+        resident = f"{row.strings_translated}/{row.strings_total}"
+        percent = 100 * row.strings_translated // row.strings_total if row.strings_total else 100
+        staff = "—" if row.staff_strings_translated is None else f"{row.staff_strings_translated}/{row.staff_strings_total}"
+        click.echo(f"{row.locale:<8} {row.pages_translated:>4}/{row.pages_total:<4} {resident:>9} {percent:>3}% {staff:>12}")
 
 
 @content_cli.command("check-easy")

@@ -43,6 +43,8 @@ LOCALES: dict[str, LocaleInfo] = {
     )
 }
 LOCALE_CODES: tuple[str, ...] = tuple(LOCALES)
+# The staff console and its API speak Japanese and English only, by decision (README).
+STAFF_LOCALES: tuple[str, ...] = ("ja", "en")
 
 # Browser tags Babel would not match on its own (zh-TW, my-MM...) mapped explicitly.
 _TRADITIONAL_CHINESE_REGIONS = {"tw", "hk", "mo"}

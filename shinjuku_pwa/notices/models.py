@@ -62,28 +62,30 @@ class Notice(Model):
     # Made from a template (issue 20): its id and the values chosen, to show it again in any locale.
     template_id: Mapped[str | None] = mapped_column(String(64))
     template_fields: Mapped[dict | None] = mapped_column(JSON)
+    machine_translated: Mapped[list | None] = mapped_column(JSON)  # locales whose text a machine translated
 
 
-class StoredNoticeTemplate(Model):
+class _ImportedDefinition:
+    """Columns of a definition validated at import and synced by content.sync (by content hash)."""
+
+    definition: Mapped[dict] = mapped_column(JSON, default=dict)
+    content_hash: Mapped[str] = mapped_column(String(64), default="")
+    published: Mapped[bool] = mapped_column(Boolean, default=True)
+    updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class StoredNoticeTemplate(_ImportedDefinition, Model):
     """A notice template as validated at import (content/notice-templates/<id>.yaml), read back by
     notices.templates.TemplateRegistry: every host fills templates from these rows, never from its own files."""
 
     __tablename__ = "notice_templates"
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    definition: Mapped[dict] = mapped_column(JSON, default=dict)
-    content_hash: Mapped[str] = mapped_column(String(64), default="")
-    published: Mapped[bool] = mapped_column(Boolean, default=True)
-    updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
-class StoredTemplateValues(Model):
+class StoredTemplateValues(_ImportedDefinition, Model):
     """The value lists templates are filled from: `vocabulary`, `towns`, `shelters` (one row each)."""
 
     __tablename__ = "notice_template_values"
 
     name: Mapped[str] = mapped_column(String(32), primary_key=True)
-    definition: Mapped[dict] = mapped_column(JSON, default=dict)
-    content_hash: Mapped[str] = mapped_column(String(64), default="")
-    published: Mapped[bool] = mapped_column(Boolean, default=True)
-    updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)

@@ -137,6 +137,7 @@ class NoticeSchema(ApiSchema):
     subscribers = fields.Integer(metadata={"description": "Subscriptions whose topics match (reach if sent now)"})
     template = fields.String(allow_none=True, metadata={"description": "The template it was made from, if any"})
     template_fields = fields.Dict(allow_none=True, metadata={"description": "The values its blanks were filled with"})
+    machine_translated = fields.List(fields.String(), metadata={"description": "Locales whose text a machine translated"})
 
 
 class PlaceSchema(ApiSchema):

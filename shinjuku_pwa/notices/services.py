@@ -83,7 +83,8 @@ def fill_from_template(data: dict, registry: TemplateRegistry | None = None) -> 
         raise TemplateFieldsInvalid(problems)
     notice = {key: value for key, value in data.items() if key not in ("template", "template_fields")}
     notice.update(title=filled.title, body=filled.body, topics=[template.topic], urgency=urgency,
-                  ttl=data.get("ttl", template.ttl), template_id=template.id, template_fields=filled.fields)
+                  ttl=data.get("ttl", template.ttl), template_id=template.id, template_fields=filled.fields,
+                  machine_translated=list(template.machine_translated))
     return notice
 
 
@@ -106,6 +107,7 @@ def create_notice(data: dict, actor: Actor, now: dt.datetime) -> Notice:
         push=data.get("push", True), urgency=Urgency(data.get("urgency", "normal")), ttl=data.get("ttl", 86400),
         state=NoticeState(data.get("state", "scheduled")), created_by_id=actor.staff_id, created_at=now, updated_at=now,
         template_id=data.get("template_id"), template_fields=data.get("template_fields"),
+        machine_translated=data.get("machine_translated"),
     )
     db.session.add(notice)
     db.session.flush()
@@ -134,7 +136,9 @@ def _lock_editable(notice: Notice) -> None:
 
 
 def update_notice(notice: Notice, changes: dict, actor: Actor, now: dt.datetime) -> Notice:
-    """Edit a draft or scheduled notice; anything already out is locked."""
+    """Edit a draft or scheduled notice; anything already out is locked. A notice from a template
+    that may not go through quiet hours never gets urgency high."""
+    check_template_urgency(notice, changes.get("urgency"))
     with write_transaction():
         _lock_editable(notice)
         for key, value in changes.items():
@@ -201,10 +205,12 @@ def expire_due(now: dt.datetime) -> list[int]:
 
 
 def localize_notice(notice: Notice, lang: str) -> dict:
-    """The notice's text for this reader; `fallback` when their language is missing."""
+    """The notice's text for this reader; `fallback` when their language is missing, `machine` when a
+    machine translated it (notices from templates)."""
     served, title = pick_text(notice.title, lang)
     _, body = pick_text(notice.body, served)
-    return {"notice": notice, "title": title, "body": body, "lang": served, "fallback": served != lang}
+    return {"notice": notice, "title": title, "body": body, "lang": served, "fallback": served != lang,
+            "machine": served in (notice.machine_translated or ())}
 
 
 def visible_notices(now: dt.datetime, limit: int | None = None) -> list[Notice]:

@@ -220,3 +220,18 @@ def test_coverage_lists_every_locale(app, tmp_path):
     lines = {line.split()[0]: line.split()[1:] for line in result.output.splitlines()[1:]}
     assert set(lines) == {"ja", "ja-easy", "en", "zh-Hans", "zh-Hant", "ko", "vi", "ne", "my"}
     assert lines["ja"][0] == "2/2" and lines["en"][0] == "1/2" and lines["ko"][0] == "0/2"
+
+
+def test_coverage_counts_resident_strings_apart_from_the_staff_console(app, tmp_path):
+    """The console is Japanese and English only by decision: resident languages read 100%."""
+    runner = app.test_cli_runner()
+    runner.invoke(args=["content", "import", "--path", str(make_content(tmp_path / "content"))])
+    result = runner.invoke(args=["content", "coverage"])
+    assert result.output.splitlines()[0].split() == ["locale", "pages", "resident", "UI", "staff", "UI"]
+    lines = {line.split()[0]: line.split()[1:] for line in result.output.splitlines()[1:]}
+    for locale, (_, resident, percent, staff) in lines.items():
+        done, total = resident.split("/")
+        assert done == total and int(total) > 100 and percent == "100%", locale
+        assert (staff == "—") == (locale not in ("ja", "en")), locale
+    ja_done, staff_total = map(int, lines["ja"][3].split("/"))
+    assert ja_done == staff_total > 100

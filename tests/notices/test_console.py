@@ -86,6 +86,7 @@ ROUTES = [
     ("GET", "/admin/notices/{scheduled}/edit", None, PUBLISHERS, 200),
     ("POST", "/admin/notices/{scheduled}/edit", form(title_ja="修正"), PUBLISHERS, 303),
     ("POST", "/admin/notices/{draft}/schedule", {}, PUBLISHERS, 303),
+    ("GET", "/admin/notices/{draft}/cancel", None, PUBLISHERS, 200),
     ("POST", "/admin/notices/{draft}/cancel", {}, PUBLISHERS, 303),
     ("POST", "/admin/notices/{scheduled}/cancel", {}, PUBLISHERS, 303),
 ]
@@ -485,3 +486,22 @@ def test_the_console_reads_in_japanese_with_these_translations(make_app, tmp_pat
     post_form(client, f"/admin/notices/{notice_id}/schedule", {}, page=f"/admin/notices/{notice_id}")
     assert f"配信を予約しました。{YEAR}-04-01 23:00（日本時間）に配信されます。" in client.get(
         f"/admin/notices/{notice_id}").get_data(as_text=True)
+
+
+def test_cancel_is_apart_from_schedule_and_asks_for_a_confirmation_naming_the_notice(console_app):
+    ids = _notices(console_app)
+    client = staff_client(console_app, "publisher")
+    detail = client.get(f"/admin/notices/{ids['draft']}", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    actions = detail.split('class="action-row"', 1)[1].split("</div>", 1)[0]
+    assert "/schedule" in actions and "/cancel" not in actions  # not next to Schedule
+    zone = detail.split('class="danger-zone"', 1)[1]
+    assert f'class="button danger" href="/admin/notices/{ids["draft"]}/cancel"' in zone  # a link: no JavaScript needed
+    assert detail.index("danger-zone") > detail.index('id="preview-heading"')
+    confirm = client.get(f"/admin/notices/{ids['draft']}/cancel", headers={"Accept-Language": "en"})
+    page = confirm.get_data(as_text=True)
+    assert "Cancel the notice “Evacuation notice”?" in page and "Yes, cancel “Evacuation notice”" in page
+    assert notice_row(console_app, ids["draft"]).state is NoticeState.DRAFT  # asking changes nothing
+    done = client.post(f"/admin/notices/{ids['draft']}/cancel", data={"csrf_token": csrf_token_in(page)})
+    assert done.status_code == 303 and notice_row(console_app, ids["draft"]).state is NoticeState.CANCELLED
+    again = client.get(f"/admin/notices/{ids['draft']}/cancel")
+    assert again.status_code == 303  # already cancelled: back to the notice, with a message

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from shinjuku_pwa.composition.publishing import publish_due
 from shinjuku_pwa.core.i18n import LOCALE_CODES
 from shinjuku_pwa.push.schedule import deliverable_at
 from tests.clock import tokyo_time_next_year
@@ -128,3 +129,19 @@ def test_template_field_messages_are_translated_for_japanese_staff(templates_app
     answer = templates_app.test_client().post(URL, json=earthquake(fields={"time": "25:00", "intensity": "5-"}),
                                               headers={**templates_app.tokens["publisher"], "Accept-Language": "ja"})
     assert answer.get_json()["errors"]["json"]["fields"]["time"] == ["時刻を HH:MM（00:00～23:59）で入力してください。"]
+
+
+def test_residents_reading_a_machine_translation_are_told_so(templates_app):
+    client, tokens = templates_app.test_client(), templates_app.tokens
+    now = dt.datetime.now(dt.UTC).astimezone(dt.timezone(dt.timedelta(hours=9))) - dt.timedelta(minutes=1)
+    notice = client.post(URL, json=earthquake(publish_at=now.isoformat()), headers=tokens["publisher"]).get_json()
+    assert set(notice["machine_translated"]) == set(LOCALE_CODES) - {"ja", "ja-easy"}
+    with templates_app.app_context():
+        assert publish_due(dt.datetime.now(dt.UTC)) == [notice["id"]]
+    english = client.get(f"/en/notices/{notice['id']}").get_data(as_text=True)
+    assert "This page was translated by machine. The Japanese page is the one that counts." in english
+    assert f'href="/ja/notices/{notice["id"]}" hreflang="ja"' in english
+    nepali = client.get(f"/ne/notices/{notice['id']}").get_data(as_text=True)
+    assert 'role="note"' in nepali and "translated by machine" not in nepali  # in Nepali
+    japanese = client.get(f"/ja/notices/{notice['id']}").get_data(as_text=True)
+    assert 'role="note"' not in japanese

@@ -6,6 +6,8 @@ import json
 import shutil
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from shinjuku_pwa.composition.content_import import import_content
@@ -209,3 +211,32 @@ def test_content_without_templates_imports_none(app, tmp_path):
     with app.app_context():
         import_content(root)
         assert db.session.scalar(select(func.count()).select_from(StoredNoticeTemplate)) == 0
+
+
+def test_every_text_reads_cleanly_without_its_optional_parts(registry):
+    for template in registry.templates.values():
+        optional = {p.name for p in template.placeholders if not p.required}
+        for code in LOCALE_CODES:
+            fields = {k: v for k, v in longest_fields(template, registry, code, towns=1).items() if k not in optional}
+            body = render(template, fields, registry, (code,)).body[code]
+            assert "  " not in body and " ." not in body and body == body.strip(), (template.id, code, body)
+
+
+JSON_VALUES = st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
+                           lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
+                           max_leaves=8)
+
+
+@settings(max_examples=300, deadline=None)
+@given(template_id=st.sampled_from(sorted(EXPECTED)),
+       fields=st.dictionaries(st.sampled_from(["time", "date", "until", "intensity", "areas", "shelter", "x"]), JSON_VALUES,
+                              max_size=5))
+def test_any_json_as_fields_either_renders_or_names_the_fields_at_fault(registry, template_id, fields):
+    template = registry.templates[template_id]
+    try:
+        filled = render(template, fields, registry)
+    except InvalidFields as exc:
+        assert set(exc.problems) <= set(fields) | {p.name for p in template.placeholders}
+        return
+    for code in LOCALE_CODES:
+        _assert_filled(filled.title[code] + filled.body[code])
