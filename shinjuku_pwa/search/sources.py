@@ -28,6 +28,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from ..core.extensions import db
+from ..garbage.queries import indexed_items
 from ..notices.models import Notice, NoticeState
 from ..pages.models import Page, PageTranslation
 from ..procedures.models import Procedure, ProcedureTranslation, StoredLifeEvent
@@ -147,12 +148,22 @@ def notice_documents() -> Iterator[SearchDocument]:
             )
 
 
+def garbage_item_documents() -> Iterator[SearchDocument]:
+    """Each item of the ward's garbage sorting dictionary, in Japanese and each language it is translated into."""
+    for item in indexed_items():
+        yield SearchDocument(
+            type="garbage_item", id=item.official_id, locale=item.locale, title=item.title, summary=item.summary,
+            body="", category="garbage", url=localized_url("garbage.item", official_id=item.official_id), tags=item.tags,
+        )
+
+
 # Every source of searchable items: one line per kind of content.
 SOURCES: list[Callable[[], Iterable[SearchDocument]]] = [
     page_documents,
     procedure_documents,
     life_event_documents,
     notice_documents,
+    garbage_item_documents,
 ]
 
 
