@@ -8,8 +8,10 @@ from werkzeug.routing import BaseConverter, IntegerConverter
 
 from ..admin.notice_console import bp as notices_console_bp
 from ..admin.routes import bp as admin_bp
+from ..composition import page_extras
 from ..composition.content_cli import content_cli
 from ..composition.home import bp as home_bp
+from ..composition.open_data_page import bp as open_data_page_bp
 from ..composition.worker_cli import WORKER_COMMANDS
 from ..core import database, errors, http_caching, i18n, security, versions
 from ..core.assets import bp as assets_bp
@@ -101,6 +103,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(push_bp)
     app.register_blueprint(reader_settings_bp)
     app.register_blueprint(garbage_bp)
+    app.register_blueprint(open_data_page_bp)
     init_api(app)
     app.cli.add_command(content_cli)
     app.cli.add_command(staff_cli)
@@ -109,4 +112,5 @@ def create_app(config: dict | None = None) -> Flask:
     app.cli.add_command(push_cli)
     app.cli.add_command(search_cli)
     init_templating(app)
+    page_extras.init_app(app)
     return app
