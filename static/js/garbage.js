@@ -146,6 +146,7 @@
     const status = element('p', { role: 'status' }, found.length ? (strings.found || '').replace('987654', String(found.length)) : strings.none);
     results.append(status);
     if (found.length) {
+      results.append(element('h2', { class: 'visually-hidden' }, strings.results || ''));
       const ol = element('ol', { class: 'card-list garbage-results' });
       found.slice(0, 30).forEach((item) => ol.append(card(item)));
       results.append(ol);

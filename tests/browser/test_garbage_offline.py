@@ -6,8 +6,9 @@ import urllib.parse
 import urllib.request
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 
-from tests.browser.conftest import wait_for_worker, wait_until
+from tests.browser.conftest import PHONE, wait_for_worker, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -65,3 +66,24 @@ def test_the_lookup_works_offline_after_first_use(page, context, live_server):
         assert _first_result(page) == "傘"
     finally:
         context.set_offline(False)
+
+
+GARBAGE_PAGES = ("/garbage?q=battery", "/garbage", "/garbage/categories/oversized", "/garbage/items/131041S00002",
+                 "/pages/evacuation-sites", "/open-data")
+
+
+@pytest.mark.parametrize("lang", ["ja", "ja-easy", "en", "zh-Hans", "zh-Hant", "ko", "vi", "ne", "my"])
+def test_the_dictionary_evacuation_and_open_data_pages_have_no_axe_violations(browser, live_server, lang):
+    axe = Axe()
+    context = browser.new_context(viewport=PHONE, service_workers="block")
+    page = context.new_page()
+    found = {}
+    try:
+        for path in GARBAGE_PAGES:
+            assert page.goto(f"{live_server.url}/{lang}{path}").status == 200, path
+            violations = axe.run(page).response["violations"]
+            if violations:
+                found[path] = [f"{v['id']}: {[n['target'] for n in v['nodes']][:3]}" for v in violations]
+    finally:
+        context.close()
+    assert found == {}
