@@ -137,6 +137,12 @@
       note.append(element('span', { class: 'label' }, (strings.note || '') + ':'), ' ', element('span', { lang: htmlLang(item.note_lang) }, item.note));
       li.append(note);
     }
+    (item.notices || []).forEach((notice) => {
+      const newer = element('p', { class: 'notice garbage-newer-rule' });
+      newer.append(element('strong', {}, (strings.newerRule || '') + ':'), ' ' + notice.text + ' ',
+        element('a', { href: notice.source, rel: 'noopener' }, strings.wardPage || notice.source));
+      li.append(newer);
+    });
     return li;
   }
 

@@ -64,6 +64,10 @@ def test_the_lookup_works_offline_after_first_use(page, context, live_server):
         # Opened offline with another query: the saved page answers it in the browser.
         page.goto(live_server.url + "/en/garbage?q=umbrella")
         assert _first_result(page) == "傘"
+        # A newer ward rule goes with the item offline too.
+        page.goto(live_server.url + "/en/garbage?q=small rechargeable batteries")
+        assert _first_result(page) == "小型充電式電池"
+        assert "Since April 2025" in page.locator("#garbage-results .garbage-newer-rule").first.inner_text()
     finally:
         context.set_offline(False)
 
