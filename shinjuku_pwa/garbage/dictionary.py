@@ -39,6 +39,7 @@ def build_dictionary(lang: str) -> dict[str, object]:
                 "official_category": item.item.official_category,
                 "note": item.note,
                 "note_lang": item.note_lang,
+                "oversized": item.oversized_may_apply,
                 "notices": [{"text": localized(notice.notices, lang), "source": notice.source} for notice in item.notices],
                 "terms": [[term.text, round(term.weight, 3)] for term in entries[item.item.official_id].terms],
             }

@@ -41,6 +41,11 @@ class LocalizedItem:
     def fallback(self) -> bool:
         return self.lang != self.requested_lang
 
+    @property
+    def oversized_may_apply(self) -> bool:
+        """The 粗大ごみ procedure applies: the category is oversized, or the ward's note sends some to it."""
+        return bool((self.category and self.category.oversized) or "粗大ごみ" in (self.item.official_note or ""))
+
 
 def localize_item(item: GarbageItem, rows: dict[str, GarbageItemTranslation], category: GarbageCategory | None,
                   lang: str, notices: tuple[GarbageDifference, ...] = ()) -> LocalizedItem:

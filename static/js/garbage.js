@@ -127,7 +127,11 @@
     const category = dictionary.categories[item.category];
     const badgeLine = element('p', { class: 'garbage-category' });
     if (category) {
-      badgeLine.append(element('a', { class: 'garbage-cat garbage-cat-' + item.category, href: form.dataset.categoryUrl.replace('ID', item.category) }, category.name));
+      const badge = element('a', { class: 'garbage-cat garbage-cat-' + item.category, href: form.dataset.categoryUrl.replace('ID', item.category) });
+      const icon = document.querySelector('.garbage-category-list .garbage-cat-' + item.category + ' svg');
+      if (icon) badge.append(icon.cloneNode(true));
+      badge.append(element('span', {}, category.name));
+      badgeLine.append(badge);
     } else {
       badgeLine.append(element('span', { class: 'garbage-cat garbage-cat-unknown', lang: 'ja' }, item.official_category));
     }
@@ -143,6 +147,8 @@
         element('a', { href: notice.source, rel: 'noopener' }, strings.wardPage || notice.source));
       li.append(newer);
     });
+    const oversized = document.getElementById('garbage-oversized-template');
+    if (item.oversized && oversized) li.append(oversized.content.cloneNode(true));
     return li;
   }
 

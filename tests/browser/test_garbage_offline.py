@@ -64,6 +64,10 @@ def test_the_lookup_works_offline_after_first_use(page, context, live_server):
         # Opened offline with another query: the saved page answers it in the browser.
         page.goto(live_server.url + "/en/garbage?q=umbrella")
         assert _first_result(page) == "傘"
+        page.goto(live_server.url + "/en/garbage?q=sofa")
+        assert _first_result(page) == "ソファー"
+        assert page.locator("#garbage-results .garbage-oversized a[href='/en/pages/oversized-garbage']").count() >= 1
+        assert page.locator("#garbage-results .garbage-cat svg").count() >= 1
         # A newer ward rule goes with the item offline too.
         page.goto(live_server.url + "/en/garbage?q=small rechargeable batteries")
         assert _first_result(page) == "小型充電式電池"

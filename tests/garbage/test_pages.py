@@ -28,10 +28,14 @@ def test_a_result_shows_the_name_the_japanese_name_the_category_and_the_note(cli
     assert 'href="/en/pages/oversized-garbage"' in card
 
 
+def _results(html: str) -> str:
+    return html[html.index('id="garbage-results"'):html.index('<nav class="garbage-categories"')]
+
+
 def test_oversized_items_show_the_procedure_and_others_do_not(client):
-    sofa = client.get("/ko/garbage?q=소파").get_data(as_text=True)
+    sofa = _results(client.get("/ko/garbage?q=소파").get_data(as_text=True))
     assert 'href="/ko/pages/oversized-garbage"' in sofa
-    paper = client.get("/ko/garbage?q=신문").get_data(as_text=True)
+    paper = _results(client.get("/ko/garbage?q=신문").get_data(as_text=True))
     assert 'href="/ko/pages/oversized-garbage"' not in paper
 
 
