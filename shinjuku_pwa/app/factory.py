@@ -9,9 +9,11 @@ from werkzeug.routing import BaseConverter, IntegerConverter
 from ..admin.notice_console import bp as notices_console_bp
 from ..admin.routes import bp as admin_bp
 from ..admin.template_console import bp as notice_templates_console_bp
+from ..composition import page_extras
 from ..composition.content_cli import content_cli
 from ..composition.health import bp as health_bp
 from ..composition.home import bp as home_bp
+from ..composition.open_data_page import bp as open_data_page_bp
 from ..composition.worker_cli import WORKER_COMMANDS
 from ..core import database, errors, http_caching, i18n, page_cache, request_log, security, versions
 from ..core.assets import bp as assets_bp
@@ -106,6 +108,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(reader_settings_bp)
     app.register_blueprint(health_bp)
     app.register_blueprint(garbage_bp)
+    app.register_blueprint(open_data_page_bp)
     init_api(app)
     page_cache.init_app(app)  # after every view is registered: it wraps them
     app.cli.add_command(content_cli)
@@ -115,4 +118,5 @@ def create_app(config: dict | None = None) -> Flask:
     app.cli.add_command(push_cli)
     app.cli.add_command(search_cli)
     init_templating(app)
+    page_extras.init_app(app)
     return app

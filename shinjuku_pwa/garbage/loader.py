@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from marshmallow import ValidationError
+from marshmallow import Schema, ValidationError
 from sqlalchemy import select
 
 from ..content.loader import ContentError, ContentInvalid, plain_values, relative_path, schema_errors
@@ -123,30 +123,41 @@ def _load_yaml_file(path: Path, root: Path, errors: list[ContentError]) -> YamlF
     return rel, node, plain_values(data), _nested_key_lines(node)
 
 
+def _list_file(path: Path, root: Path, errors: list[ContentError], file_schema: Schema, key: str,
+               entry_schema: Schema) -> tuple[dict[str, Any], list[tuple[str, int, dict[str, Any]]]] | None:
+    """A YAML file with a list under `key`: its own fields, and each valid entry with its path and line."""
+    read = _load_yaml_file(path, root, errors)
+    if read is None:
+        return None
+    rel, node, data, lines = read
+    try:
+        document = file_schema.load(data)
+    except ValidationError as exc:
+        errors.extend(schema_errors(exc, rel, lines, 1))
+        return None
+    entry_lines = _nested_key_lines(node, key)
+    entries = []
+    for index, raw in enumerate(document[key]):
+        line = entry_lines.get(str(index), lines.get(key, 1))
+        try:
+            entries.append((rel, line, entry_schema.load(raw)))
+        except ValidationError as exc:
+            errors.extend(schema_errors(exc, rel, {}, line))
+    return document, entries
+
+
 def _load_categories(folder: Path, root: Path, bundle: GarbageBundle, errors: list[ContentError]) -> None:
     path = folder / "categories.yaml"
     if not path.is_file():
         errors.append(ContentError(relative_path(path, root), 1, "no such file"))
         return
-    read = _load_yaml_file(path, root, errors)
-    if read is None:
+    found = _list_file(path, root, errors, GarbageCategoriesFileSchema(), "categories", GarbageCategorySchema())
+    if found is None:
         return
-    rel, node, data, lines = read
-    try:
-        document = GarbageCategoriesFileSchema().load(data)
-    except ValidationError as exc:
-        errors.extend(schema_errors(exc, rel, lines, 1))
-        return
-    entry_lines = _nested_key_lines(node, "categories")
+    document, entries = found
     seen_ids: set[str] = set()
     seen_values: dict[str, str] = {}
-    for index, raw in enumerate(document["categories"]):
-        line = entry_lines.get(str(index), lines.get("categories", 1))
-        try:
-            category = GarbageCategorySchema().load(raw)
-        except ValidationError as exc:
-            errors.extend(schema_errors(exc, rel, {}, line))
-            continue
+    for position, (rel, line, category) in enumerate(entries):
         if category["id"] in seen_ids:
             errors.append(ContentError(rel, line, f"duplicate category id '{category['id']}'"))
         seen_ids.add(category["id"])
@@ -154,7 +165,7 @@ def _load_categories(folder: Path, root: Path, bundle: GarbageBundle, errors: li
             if value in seen_values:
                 errors.append(ContentError(rel, line, f"value '{value}' is already under '{seen_values[value]}'"))
             seen_values[value] = category["id"]
-        bundle.categories.append({**category, "position": index, "translation": document["translation"]})
+        bundle.categories.append({**category, "position": position, "translation": document["translation"]})
 
 
 def name_reading(name: str) -> str:
@@ -246,24 +257,11 @@ def _load_differences(folder: Path, root: Path, bundle: GarbageBundle, errors: l
     path = folder / "known-differences.yaml"
     if not path.is_file():
         return
-    read = _load_yaml_file(path, root, errors)
-    if read is None:
+    found = _list_file(path, root, errors, DifferencesFileSchema(), "differences", DifferenceSchema())
+    if found is None:
         return
-    rel, node, data, lines = read
-    try:
-        document = DifferencesFileSchema().load(data)
-    except ValidationError as exc:
-        errors.extend(schema_errors(exc, rel, lines, 1))
-        return
-    entry_lines = _nested_key_lines(node, "differences")
     categories = {category["id"] for category in bundle.categories}
-    for index, raw in enumerate(document["differences"]):
-        line = entry_lines.get(str(index), 1)
-        try:
-            entry = DifferenceSchema().load(raw)
-        except ValidationError as exc:
-            errors.extend(schema_errors(exc, rel, {}, line))
-            continue
+    for rel, line, entry in found[1]:
         if entry["category_now"] is not None and entry["category_now"] not in categories:
             errors.append(ContentError(rel, line, f"category_now: no category '{entry['category_now']}'"))
             continue

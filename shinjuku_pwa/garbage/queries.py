@@ -41,6 +41,11 @@ class LocalizedItem:
     def fallback(self) -> bool:
         return self.lang != self.requested_lang
 
+    @property
+    def oversized_may_apply(self) -> bool:
+        """The 粗大ごみ procedure applies: the category is oversized, or the ward's note sends some to it."""
+        return bool((self.category and self.category.oversized) or "粗大ごみ" in (self.item.official_note or ""))
+
 
 def localize_item(item: GarbageItem, rows: dict[str, GarbageItemTranslation], category: GarbageCategory | None,
                   lang: str, notices: tuple[GarbageDifference, ...] = ()) -> LocalizedItem:
@@ -153,3 +158,33 @@ def list_items(lang: str, q: str | None = None, category: str | None = None,
         total = db.session.scalar(select(db.func.count()).select_from(query.subquery())) or 0
         items = list(db.session.scalars(query.order_by(GarbageItem.position).offset((page - 1) * per_page).limit(per_page)))
     return localize_items(items, lang), total
+
+
+@dataclass(frozen=True)
+class IndexedItem:
+    """One item in one language, for the site search (search/sources.py makes a document of it)."""
+
+    official_id: str
+    locale: str
+    title: str
+    summary: str
+    tags: tuple[str, ...]
+
+
+def indexed_items() -> list[IndexedItem]:
+    """Every listed item in Japanese (the ward's name) and in each language it has a name in."""
+    items = list(db.session.scalars(select(GarbageItem).where(GarbageItem.listed).order_by(GarbageItem.position)))
+    translations = _translations_of([item.official_id for item in items])
+    found = []
+    for item in items:
+        rows = translations.get(item.official_id, {})
+        ja_words = tuple(rows["ja"].also) if "ja" in rows else ()
+        for locale in ("ja", *sorted(code for code, row in rows.items() if row.name and code != "ja")):
+            row = rows.get(locale)
+            name = item.official_name if locale == "ja" or row is None or not row.name else row.name
+            title = name if name == item.official_name else f"{name}（{item.official_name}）"
+            # Names only, no notes or category names: "… garbage" in them would make every item answer
+            # every question about garbage, and push the pages that explain it down the list.
+            found.append(IndexedItem(item.official_id, locale, title, "",
+                                     tuple(dict.fromkeys((*(row.also if row is not None else ()), *ja_words, item.reading)))))
+    return found

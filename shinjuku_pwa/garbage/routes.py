@@ -1,13 +1,16 @@
 """Resident pages of the ward's garbage sorting dictionary: "What goes where?"."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, make_response, render_template, request
+import hashlib
+
+from flask import Blueprint, Response, make_response, redirect, render_template, request, url_for
 from marshmallow import ValidationError
 from werkzeug.wrappers import Response as BaseResponse
 
 from ..open_data.queries import get_dataset
 from ..pages import queries as page_queries
 from . import queries
+from .dictionary import dictionary_file
 from .schemas import GarbagePageArgs
 
 bp = Blueprint("garbage", __name__)
@@ -52,19 +55,44 @@ def item(lang: str, official_id: str) -> str:
     return render_template("garbage/item.html", item=queries.get_item(official_id, lang), **_shared(lang))
 
 
-@bp.route("/garbage/categories.css")
-def category_colours() -> BaseResponse:
-    """Each category's colour from categories.yaml (no inline styles: the CSP allows none)."""
-    css = render_template("garbage/categories.css", categories=queries.list_categories())
+@bp.route("/<locale:lang>/garbage/dictionary.<digest>.json")
+def dictionary(lang: str, digest: str) -> BaseResponse:
+    """The locale's whole dictionary for the lookup in the browser; its URL changes with its bytes."""
+    current = dictionary_file(lang)
+    if digest != current.digest:  # an older page asks for an older file: send it to the current one
+        response = redirect(url_for("garbage.dictionary", lang=lang, digest=current.digest), code=302)
+        response.cache_control.no_cache = True
+        return response
+    response = make_response(current.body)
+    response.mimetype = "application/json"
+    response.cache_control.public = True
+    response.cache_control.max_age = 365 * 24 * 3600
+    response.cache_control.immutable = True
+    return response
+
+
+@bp.route("/garbage/categories.<digest>.css")
+def category_colours(digest: str) -> BaseResponse:
+    """Each category's colour from categories.yaml (no inline styles: the CSP allows none); hashed like static files."""
+    css, current = _colours_css()
+    if digest != current:
+        return redirect(url_for("garbage.category_colours", digest=current), code=302)
     response = make_response(css)
     response.mimetype = "text/css"
     response.cache_control.public = True
-    response.cache_control.max_age = 300
-    response.add_etag()
-    return response.make_conditional(request)
+    response.cache_control.max_age = 365 * 24 * 3600
+    response.cache_control.immutable = True
+    return response
+
+
+def _colours_css() -> tuple[str, str]:
+    css = render_template("garbage/categories.css", categories=queries.list_categories())
+    return css, hashlib.sha256(css.encode()).hexdigest()[:12]
 
 
 def _shared(lang: str) -> dict[str, object]:
     """What every garbage page shows: the oversized-garbage guide and the dataset's attribution."""
     oversized = page_queries.get_pages_by_slugs([OVERSIZED_PAGE], lang)
-    return {"oversized_guide": oversized[0] if oversized else None, "dataset": get_dataset(GARBAGE_DATASET)}
+    return {"oversized_guide": oversized[0] if oversized else None, "dataset": get_dataset(GARBAGE_DATASET),
+            "colours_url": url_for("garbage.category_colours", digest=_colours_css()[1]),
+            "dictionary_url": url_for("garbage.dictionary", lang=lang, digest=dictionary_file(lang).digest)}

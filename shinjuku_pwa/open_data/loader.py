@@ -62,6 +62,7 @@ class DatasetSchema(Schema):
     retrieved = fields.Date(required=True)
     record_count = fields.Integer(load_default=None)
     differences_from_official_file = fields.List(fields.String(), load_default=list)
+    addresses_not_shown = fields.List(fields.String(), load_default=list)
 
 
 class SiteTextSchema(Schema):

@@ -31,6 +31,7 @@ from flask_babel import lazy_gettext
 from sqlalchemy import select
 
 from ..core.extensions import db
+from ..garbage.queries import indexed_items
 from ..notices.models import Notice, NoticeState
 from ..pages.models import Page, PageTranslation
 from ..procedures.models import Procedure, ProcedureTranslation, StoredLifeEvent
@@ -150,6 +151,15 @@ def notice_documents() -> Iterator[SearchDocument]:
             )
 
 
+def garbage_item_documents() -> Iterator[SearchDocument]:
+    """Each item of the ward's garbage sorting dictionary, in Japanese and each language it is translated into."""
+    for item in indexed_items():
+        yield SearchDocument(
+            type="garbage_item", id=item.official_id, locale=item.locale, title=item.title, summary=item.summary,
+            body="", category="garbage", url=localized_url("garbage.item", official_id=item.official_id), tags=item.tags,
+        )
+
+
 @dataclass(frozen=True)
 class Source:
     type: str  # the SearchDocument.type its documents carry
@@ -163,6 +173,7 @@ SOURCES: list[Source] = [
     Source("procedure", lazy_gettext("Procedure"), procedure_documents),
     Source("life_event", lazy_gettext("Life event"), life_event_documents),
     Source("notice", lazy_gettext("Notice"), notice_documents),
+    Source("garbage_item", lazy_gettext("What goes where?"), garbage_item_documents),
 ]
 
 

@@ -18,6 +18,9 @@ const ASSETS = 'assets';            // hashed files fetched at run time (immutab
 const PAGES = 'pages';              // pages the reader visited (bounded)
 const SAVED = 'saved';              // pages the reader chose to keep (never evicted)
 const API = 'api';                  // API answers (bounded)
+const DICTIONARY = 'garbage-dictionary';  // the garbage dictionary, one file per locale, kept once used
+const DICTIONARY_PATH = /^\/[A-Za-z-]+\/garbage\/dictionary\.[0-9a-f]{12}\.json$/;
+const GARBAGE_PAGE = /^\/[A-Za-z-]+\/garbage$/;
 const LIMITS = { [PAGES]: 150, [ASSETS]: 80, [API]: 100 };
 const NETWORK_TIMEOUT_MS = 3000;
 
@@ -99,8 +102,13 @@ async function fromCache(cached) {
 }
 
 async function cachedPage(request) {
-  const hit = (await caches.match(request, { cacheName: PAGES })) || (await caches.match(request, { cacheName: SAVED }))
+  let hit = (await caches.match(request, { cacheName: PAGES })) || (await caches.match(request, { cacheName: SAVED }))
     || (await caches.match(request, { cacheName: SHELL }));  // the emergency hubs
+  if (!hit && GARBAGE_PAGE.test(new URL(request.url).pathname)) {
+    // Another query on the garbage page: its saved copy looks the query up itself (garbage.js).
+    hit = (await caches.match(request, { cacheName: PAGES, ignoreSearch: true }))
+      || (await caches.match(request, { cacheName: SAVED, ignoreSearch: true }));
+  }
   return hit ? fromCache(hit) : null;
 }
 
@@ -141,6 +149,22 @@ async function cacheFirst(request) {
   return response;
 }
 
+/* The garbage dictionary: its URL changes with its contents, so a saved copy is always right.
+ * Saved on first use and kept (one file per locale: a newer one replaces the older). */
+async function dictionaryFile(request) {
+  const cache = await caches.open(DICTIONARY);
+  const hit = await cache.match(request);
+  if (hit) return hit;
+  const response = await fetch(request);
+  if (response.ok && !response.redirected) {
+    const prefix = new URL(request.url).pathname.split('/dictionary.')[0];
+    const older = (await cache.keys()).filter((key) => new URL(key.url).pathname.startsWith(prefix + '/dictionary.'));
+    await Promise.all(older.map((key) => cache.delete(key)));
+    await cache.put(request, response.clone());
+  }
+  return response;
+}
+
 async function staleWhileRevalidate(event) {
   const cache = await caches.open(API);
   const hit = await cache.match(event.request);
@@ -162,6 +186,10 @@ self.addEventListener('fetch', (event) => {
     event.respondWith(networkFirstPage(event));
   } else if (url.pathname.startsWith('/static/') && /\.[0-9a-f]{10}\.[a-z0-9]+$/i.test(url.pathname)) {
     event.respondWith(cacheFirst(request));
+  } else if (/^\/garbage\/categories\.[0-9a-f]{12}\.css$/.test(url.pathname)) {
+    event.respondWith(cacheFirst(request));  // hashed like static files
+  } else if (DICTIONARY_PATH.test(url.pathname)) {
+    event.respondWith(dictionaryFile(request));
   } else if (url.pathname.startsWith('/api/')) {
     event.respondWith(staleWhileRevalidate(event));
   }

@@ -28,10 +28,14 @@ def test_a_result_shows_the_name_the_japanese_name_the_category_and_the_note(cli
     assert 'href="/en/pages/oversized-garbage"' in card
 
 
+def _results(html: str) -> str:
+    return html[html.index('id="garbage-results"'):html.index('<nav class="garbage-categories"')]
+
+
 def test_oversized_items_show_the_procedure_and_others_do_not(client):
-    sofa = client.get("/ko/garbage?q=소파").get_data(as_text=True)
+    sofa = _results(client.get("/ko/garbage?q=소파").get_data(as_text=True))
     assert 'href="/ko/pages/oversized-garbage"' in sofa
-    paper = client.get("/ko/garbage?q=신문").get_data(as_text=True)
+    paper = _results(client.get("/ko/garbage?q=신문").get_data(as_text=True))
     assert 'href="/ko/pages/oversized-garbage"' not in paper
 
 
@@ -66,7 +70,7 @@ def test_unknown_items_and_categories_are_a_404(client, path):
 def test_bad_input_is_a_422_page_in_the_readers_language(client):
     response = client.get("/ja/garbage?q=" + "あ" * 101)
     assert response.status_code == 422
-    assert "送信された内容" in response.get_data(as_text=True) or response.status_code == 422
+    assert "送信された内容に正しくないものがあります。" in response.get_data(as_text=True)
 
 
 def test_nothing_found_says_so_and_offers_the_categories(client):
@@ -74,11 +78,31 @@ def test_nothing_found_says_so_and_offers_the_categories(client):
     assert "No item matched" in html and "/en/garbage/categories/burnable" in html
 
 
-def test_category_colours_come_from_the_content(client):
-    response = client.get("/garbage/categories.css")
-    assert response.mimetype == "text/css"
+def test_category_colours_come_from_the_content_under_a_hashed_url(client):
+    html = client.get("/en/garbage").get_data(as_text=True)
+    url = re.search(r'href="(/garbage/categories\.[0-9a-f]{12}\.css)"', html).group(1)
+    response = client.get(url)
+    assert response.mimetype == "text/css" and "immutable" in response.headers["Cache-Control"]
+    assert client.get("/garbage/categories.000000000000.css").status_code == 302
     assert ".garbage-cat-burnable { background-color: #C62828; }" in response.get_data(as_text=True)
 
 
 def test_the_home_page_links_to_the_dictionary(client):
     assert 'href="/en/garbage"' in client.get("/en/").get_data(as_text=True)
+
+
+def test_each_locale_has_its_dictionary_file_under_a_hashed_cacheable_url(client):
+    html = client.get("/ne/garbage").get_data(as_text=True)
+    url = re.search(r'data-dictionary="(/ne/garbage/dictionary\.[0-9a-f]{12}\.json)"', html).group(1)
+    response = client.get(url)
+    assert response.status_code == 200 and "immutable" in response.headers["Cache-Control"]
+    body = response.get_json()
+    assert body["lang"] == "ne" and len(body["items"]) == 482
+    first = body["items"][0]
+    assert first["official_name"] == "アイスピック" and first["category"] == "metal-ceramic-glass" and first["terms"]
+    assert client.get("/ne/garbage/dictionary.000000000000.json").status_code == 302
+
+
+def test_the_home_page_does_not_load_the_dictionary_or_its_script(client):
+    html = client.get("/en/").get_data(as_text=True)
+    assert "/garbage/dictionary." not in html and "js/garbage." not in html
