@@ -11,6 +11,7 @@ from collections import Counter
 
 from sqlalchemy import func, select
 
+from bench.loopback_push_service import CountingService
 from shinjuku_pwa.composition.publishing import publish_due
 from shinjuku_pwa.core.config import PROJECT_ROOT
 from shinjuku_pwa.core.extensions import db
@@ -19,6 +20,44 @@ from tests.push.browser_keys import BrowserKeys
 from tests.push.conftest import add_notice
 
 SUBSCRIBERS = 600
+MANY = 50_000
+
+
+def _database_url(app) -> str:
+    """The test app's database for a worker in another process (on PostgreSQL, with the test's schema)."""
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    options = app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}).get("connect_args", {}).get("options")
+    return url + "?options=" + options.replace("=", "%3D") if options else url
+
+
+def test_two_workers_racing_on_fifty_thousand_deliveries_send_each_exactly_once(make_app):
+    with CountingService() as service:
+        app = make_app(PUSH_ENDPOINT_ALLOWLIST=service.origin)
+        keys = [BrowserKeys() for _ in range(20)]
+        now = dt.datetime.now(dt.UTC)
+        with app.app_context():
+            db.session.execute(PushSubscription.__table__.insert(), [
+                {"endpoint": f"{service.origin}/push/s{i}", "endpoint_origin": service.origin, "p256dh": keys[i % 20].p256dh,
+                 "auth": keys[i % 20].auth, "topics": ["disaster"], "lang": "ja", "created_at": now, "updated_at": now}
+                for i in range(MANY)
+            ])
+            db.session.commit()
+        add_notice(app, urgency="high", publish_at=now)
+        with app.app_context():
+            publish_due(now)
+        env = {**os.environ, "DATABASE_URL": _database_url(app), "INSTANCE_PATH": app.instance_path, "SECRET_KEY": "race",
+               "PUSH_ENDPOINT_ALLOWLIST": service.origin, "PUSH_BATCH_SIZE": "1000", "PYTHONWARNINGS": "ignore"}
+        command = [sys.executable, "-m", "flask", "--app", "shinjuku_pwa", "push", "send-due", "--once"]
+        workers = [subprocess.Popen(command, env=env, cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                   for _ in range(2)]
+        outputs = [worker.communicate(timeout=300) for worker in workers]
+        assert [worker.returncode for worker in workers] == [0, 0], outputs
+        assert len(service.paths) == MANY and set(service.paths.values()) == {1}
+    with app.app_context():
+        states = dict(db.session.execute(select(Delivery.state, func.count()).group_by(Delivery.state)).all())
+        attempts = db.session.scalar(select(func.max(Delivery.attempts)))
+    assert states == {DeliveryState.SENT: MANY} and attempts == 1
+    assert all(b"'sent': 0," not in out for out, _ in outputs), outputs  # both workers took part
 
 
 def test_two_workers_racing_send_each_delivery_exactly_once(push_app, push_service):
