@@ -98,6 +98,9 @@ def from_environment() -> dict:
         "PUSH_WORKER_PROCESSES": int(os.environ.get("PUSH_WORKER_PROCESSES", "1")),
         # Deliveries one worker claims at a time (each claim is one statement).
         "PUSH_BATCH_SIZE": int(os.environ.get("PUSH_BATCH_SIZE", "500")),
+        # How long a claim holds without its worker's heartbeat (renewed every quarter of it while
+        # the batch is in flight): a killed worker's deliveries go to another within this time.
+        "PUSH_LEASE_SECONDS": float(os.environ.get("PUSH_LEASE_SECONDS", "20")),
         # Shown in the page footer as where the service runs from; never a secret.
         "SITE_NAME": os.environ.get("SITE_NAME", ""),
         **_staff_and_security_settings(),

@@ -144,7 +144,7 @@ def test_a_worker_that_dies_leaves_deliveries_another_reclaims_after_the_lease(p
         publish_due(DAYTIME)
         claimed = claim_batch(DAYTIME, 10)  # this worker is then "killed": it never records an outcome
         assert len(claimed) == 1
-        assert claim_batch(DAYTIME + dt.timedelta(seconds=30), 10) == []  # still leased
+        assert claim_batch(DAYTIME + dt.timedelta(seconds=15), 10) == []  # still leased (20 s lease)
     one_pass(push_app, now=DAYTIME + dt.timedelta(minutes=3))
     delivery = _delivery(push_app, notice_id)
     assert delivery.state is DeliveryState.SENT and delivery.attempts == 2
