@@ -187,3 +187,21 @@ def test_publishing_twice_never_queues_twice(push_app, push_service):
         enqueue_deliveries(db.session.get(Notice, notice_id), DAYTIME)  # a repeated enqueue adds nothing
         db.session.commit()
         assert len(db.session.scalars(select(Delivery)).all()) == 1
+
+
+def test_every_message_of_a_fan_out_decrypts_with_its_own_subscribers_keys(push_app, push_service):
+    languages = ("ja", "en", "vi", "ne", "ko", "zh-Hans")
+    subscribers = {f"d{i}": add_subscription(push_app, push_service.endpoint(f"d{i}"), lang=languages[i % 6])
+                   for i in range(30)}
+    notice_id = add_notice(push_app, urgency="high",
+                           title={"ja": "避難指示", "en": "Evacuation order", "vi": "Lệnh sơ tán"},
+                           body={"ja": "直ちに避難してください。", "en": "Evacuate now.", "vi": "Hãy sơ tán ngay."})
+    assert one_pass(push_app).counts["sent"] == 30
+    bodies = set()
+    for name, (_, keys) in subscribers.items():
+        [received] = push_service.received_at(name)
+        message = json.loads(keys.decrypt(received.body))
+        assert message["id"] == notice_id and message["url"].endswith(f"/notices/{notice_id}")
+        assert message["title"] == {"en": "Evacuation order", "vi": "Lệnh sơ tán"}.get(message["lang"], "避難指示")
+        bodies.add(received.body[:16])
+    assert len(bodies) == 30  # a fresh salt for every message
