@@ -98,9 +98,12 @@ class PushSender:
         if body is None:  # a key the browser gave us that cannot be used
             return Answer(job.delivery_id, 400, error="encrypt")
         try:
+            pool = self._pool(job.origin)
+        except ValueError:  # not an http(s) origin: no later try can help
+            return Answer(job.delivery_id, 400, error="origin")
+        try:
             async with asyncio.timeout(self.timeout_seconds):
-                status, retry_after = await self._pool(job.origin).post(
-                    endpoint_path(job.endpoint, job.origin), self._head(job), body)
+                status, retry_after = await pool.post(endpoint_path(job.endpoint, job.origin), self._head(job), body)
         except (TimeoutError, OSError) as exc:  # refused, reset, TLS, closed early, timed out
             return Answer(job.delivery_id, None, error=type(exc).__name__)
         return Answer(job.delivery_id, status, retry_after)

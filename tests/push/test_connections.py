@@ -2,8 +2,15 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
+import ipaddress
+import ssl
 
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 
 from shinjuku_pwa.push.connections import OriginPool, PushServiceError, _parse
 
@@ -105,3 +112,61 @@ def test_a_service_that_hangs_up_without_answering_is_a_network_error():
             server.close()
 
     asyncio.run(go())
+
+
+def _self_signed(tmp_path) -> tuple[str, str]:
+    """A certificate for 127.0.0.1 and its key, as PEM files."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "push.test")])
+    now = dt.datetime.now(dt.UTC)
+    certificate = (
+        x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+        .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_file, key_file = tmp_path / "cert.pem", tmp_path / "key.pem"
+    cert_file.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    return str(cert_file), str(key_file)
+
+
+def test_https_push_services_are_reached_over_verified_tls_and_an_unknown_certificate_is_refused(tmp_path):
+    cert_file, key_file = _self_signed(tmp_path)
+
+    async def go() -> tuple[tuple[int, str | None], type[BaseException] | None]:
+        server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        server_context.load_cert_chain(cert_file, key_file)
+        ok = b"HTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n"
+
+        async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            try:
+                head = await reader.readuntil(b"\r\n\r\n")
+                await reader.readexactly(int(head.lower().split(b"content-length:")[1].split(b"\r\n")[0]))
+                writer.write(ok)
+                await writer.drain()
+            except (asyncio.IncompleteReadError, ConnectionError, ssl.SSLError):
+                pass
+            writer.close()
+
+        server = await asyncio.start_server(handle, "127.0.0.1", 0, ssl=server_context)
+        port = server.sockets[0].getsockname()[1]
+        trusting = OriginPool(f"https://127.0.0.1:{port}", limit=2, ssl_context=ssl.create_default_context(cafile=cert_file))
+        answer = await trusting.post("/push/a", b"", b"x")
+        trusting.close()
+        refused: type[BaseException] | None = None
+        default = OriginPool(f"https://127.0.0.1:{port}", limit=2)  # the system's CAs: this certificate is unknown
+        try:
+            await default.post("/push/a", b"", b"x")
+        except OSError as exc:
+            refused = type(exc)
+        default.close()
+        server.close()
+        return answer, refused
+
+    answer, refused = asyncio.run(go())
+    assert answer == (201, None)
+    assert refused is not None and issubclass(refused, ssl.SSLError)
