@@ -107,6 +107,8 @@ class PushSender:
                 status, retry_after = await pool.post(endpoint_path(job.endpoint, job.origin), self._head(job), body)
         except (TimeoutError, OSError) as exc:  # refused, reset, TLS, closed early, timed out
             return Answer(job.delivery_id, None, error=type(exc).__name__)
+        except ValueError:  # an endpoint no HTTP request can carry (not ASCII): no later try can help
+            return Answer(job.delivery_id, 400, error="endpoint")
         return Answer(job.delivery_id, status, retry_after)
 
     def _lanes(self, jobs: list[PushJob]) -> list[tuple[int, list[int]]]:

@@ -205,3 +205,13 @@ def test_every_message_of_a_fan_out_decrypts_with_its_own_subscribers_keys(push_
         assert message["title"] == {"en": "Evacuation order", "vi": "Lệnh sơ tán"}.get(message["lang"], "避難指示")
         bodies.add(received.body[:16])
     assert len(bodies) == 30  # a fresh salt for every message
+
+
+def test_an_endpoint_no_request_can_carry_fails_alone_and_the_rest_of_the_batch_goes(push_app, push_service):
+    add_subscription(push_app, push_service.endpoint("fine"))
+    bad_id, _ = add_subscription(push_app, push_service.endpoint("caf\u00e9"))
+    notice_id = add_notice(push_app)
+    report = one_pass(push_app)
+    assert report.counts["sent"] == 1 and report.counts["failed"] == 1
+    assert len(push_service.received_at("fine")) == 1
+    assert _delivery(push_app, notice_id, bad_id).state is DeliveryState.FAILED
