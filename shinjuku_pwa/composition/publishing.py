@@ -78,6 +78,26 @@ async def _keep_leased(delivery_ids: list[int], clock: Callable[[], dt.datetime]
             log.exception("push lease renewal failed")
 
 
+async def _send_due(sender: PushSender, report: PassReport, clock: Callable[[], dt.datetime], batch_size: int,
+                    max_batches: int | None, lease: dt.timedelta) -> None:
+    """Claim, send and record batches until nothing is due (or max_batches), each kept leased while in flight."""
+    batches = 0
+    while max_batches is None or batches < max_batches:
+        now = clock()
+        claimed = claim_batch(now, batch_size, lease)
+        if not claimed:
+            return
+        heartbeat = asyncio.create_task(_keep_leased([c.delivery_id for c in claimed], clock, lease))
+        try:
+            prepared = build_jobs(claimed, now)
+            answers = prepared.settled + await sender.send(prepared.jobs)
+        finally:
+            heartbeat.cancel()
+        done = clock()
+        report.add(record_outcomes(decide(answers, claimed, prepared.lifetimes, done), done))
+        batches += 1
+
+
 async def run_pass(sender: PushSender, clock: Callable[[], dt.datetime] = utcnow, batch_size: int = 500,
                    max_batches: int | None = None, lease: dt.timedelta = LEASE) -> PassReport:
     """Publish what is due, send until nothing due is left (or max_batches), then refresh the search index.
@@ -90,24 +110,12 @@ async def run_pass(sender: PushSender, clock: Callable[[], dt.datetime] = utcnow
     now = clock()
     report.published = publish_due(now)
     index_changed = bool(report.published) | bool(expire_due(now))
-    batches = 0
-    while max_batches is None or batches < max_batches:
-        now = clock()
-        claimed = claim_batch(now, batch_size, lease)
-        if not claimed:
-            break
-        heartbeat = asyncio.create_task(_keep_leased([c.delivery_id for c in claimed], clock, lease))
-        try:
-            prepared = build_jobs(claimed, now)
-            answers = prepared.settled + await sender.send(prepared.jobs)
-        finally:
-            heartbeat.cancel()
-        done = clock()
-        report.add(record_outcomes(decide(answers, claimed, prepared.lifetimes, done), done))
-        batches += 1
-    if index_changed:
-        # Published notices join the search index, expired ones leave it (this host's index).
-        refresh_index(strict=False)
+    try:
+        await _send_due(sender, report, clock, batch_size, max_batches, lease)
+    finally:  # even when sending failed: the notice is published, search must find it
+        if index_changed:
+            # Published notices join the search index, expired ones leave it (this host's index).
+            refresh_index(strict=False)
     return report
 
 
