@@ -2,8 +2,11 @@
 
 Any number of workers may run: a claim is one UPDATE ... RETURNING over rows picked with
 FOR UPDATE SKIP LOCKED (PostgreSQL) or inside a BEGIN IMMEDIATE transaction (SQLite, where
-SQLAlchemy silently drops skip_locked). A worker that dies leaves rows in `sending` whose
-lease runs out; the next claim takes them again.
+SQLAlchemy silently drops skip_locked). A claim is leased for LEASE; while its batch is in
+flight the worker renews the lease every HEARTBEAT (renew_leases), so the lease can be short: a
+worker that dies leaves rows in `sending` whose lease runs out within LEASE, and the next claim
+takes them again (at most that batch is sent twice; its Topic makes the push service replace
+the first copy).
 """
 from __future__ import annotations
 
@@ -14,7 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import cast
 
-from sqlalchemy import ColumnElement, Integer, Table, and_, bindparam, case, delete, literal, or_, select, update
+from sqlalchemy import ColumnElement, Integer, String, Table, and_, bindparam, case, delete, func, literal, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -28,30 +31,34 @@ from .payload import build_payload
 from .sender import PushJob
 
 log = logging.getLogger(__name__)
-LEASE = dt.timedelta(seconds=120)
-INSERT_CHUNK = 2000
+LEASE = dt.timedelta(seconds=20)  # PUSH_LEASE_SECONDS; a dead worker's rows go to another within this
+_TABLE = cast(Table, Delivery.__table__)
+_ROW = _TABLE.c
+HEARTBEAT_FRACTION = 4  # renew four times per lease: one slow renewal never loses the claim
 
 
-def subscribers_for(topics: list[str]) -> list[int]:
-    """Subscriptions that chose at least one of the notice's topics."""
-    wanted = set(topics)
-    rows = db.session.execute(select(PushSubscription.id, PushSubscription.topics))
-    return [sid for sid, chosen in rows if wanted & set(chosen or ())]
+def _chose_any_of(topics: list[str]) -> ColumnElement[bool]:
+    """SQL: the subscription's JSON list of topics holds at least one of these (SQLite and PostgreSQL)."""
+    if is_sqlite():
+        chosen = func.json_each(PushSubscription.topics).table_valued("value")
+    else:
+        chosen = func.json_array_elements_text(PushSubscription.topics).table_valued("value").render_derived()
+    return select(literal(1)).select_from(chosen).where(chosen.c.value.in_(topics)).exists()
 
 
 def enqueue_deliveries(notice: Notice, now: dt.datetime) -> int:
-    """One queued delivery per matching subscription; running it twice adds nothing."""
-    ids = subscribers_for(notice.topics)
+    """One queued delivery per subscription that chose one of the notice's topics, in one statement
+    (INSERT ... SELECT: no row travels through Python); running it twice adds nothing. Rows added."""
     first_try = schedule.deliverable_at(now, notice.urgency.value)
+    matching = select(
+        literal(notice.id, Integer()), PushSubscription.id, literal(DeliveryState.QUEUED.value, String()),
+        literal(0, Integer()), literal(first_try, UtcDateTime()),
+    ).where(_chose_any_of(list(notice.topics)))
     insert = (sqlite if is_sqlite() else postgresql).insert
-    for start in range(0, len(ids), INSERT_CHUNK):
-        rows = [
-            {"notice_id": notice.id, "subscription_id": sid, "state": DeliveryState.QUEUED,
-             "attempts": 0, "next_attempt_at": first_try}
-            for sid in ids[start:start + INSERT_CHUNK]
-        ]
-        db.session.execute(insert(Delivery).on_conflict_do_nothing(index_elements=["notice_id", "subscription_id"]), rows)
-    return len(ids)
+    statement = insert(_TABLE).from_select(
+        ["notice_id", "subscription_id", "state", "attempts", "next_attempt_at"], matching,
+    ).on_conflict_do_nothing(index_elements=["notice_id", "subscription_id"])
+    return db.session.execute(statement).rowcount  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -68,7 +75,7 @@ def _due(now: dt.datetime) -> ColumnElement[bool]:
     return or_(waiting, abandoned)
 
 
-def claim_batch(now: dt.datetime, limit: int = 500) -> list[Claimed]:
+def claim_batch(now: dt.datetime, limit: int = 500, lease: dt.timedelta = LEASE) -> list[Claimed]:
     """Take up to `limit` due deliveries for this worker, in one statement."""
     picked = select(Delivery.id).where(_due(now)).order_by(Delivery.next_attempt_at, Delivery.id).limit(limit)
     if not is_sqlite():
@@ -76,13 +83,22 @@ def claim_batch(now: dt.datetime, limit: int = 500) -> list[Claimed]:
     statement = (
         update(Delivery)
         .where(Delivery.id.in_(picked.scalar_subquery()))
-        .values(state=DeliveryState.SENDING, lease_until=now + LEASE, attempts=Delivery.attempts + 1)
+        .values(state=DeliveryState.SENDING, lease_until=now + lease, attempts=Delivery.attempts + 1)
         .returning(Delivery.id, Delivery.notice_id, Delivery.subscription_id, Delivery.attempts)
         .execution_options(synchronize_session=False)
     )
     with write_transaction() as session:
         rows = session.execute(statement).all()
     return [Claimed(*row) for row in rows]
+
+
+def renew_leases(delivery_ids: list[int], now: dt.datetime, lease: dt.timedelta = LEASE) -> int:
+    """The heartbeat: keep this worker's claim on rows still in flight; one statement. Rows count."""
+    statement = (update(Delivery)
+                 .where(Delivery.id.in_(delivery_ids), Delivery.state == DeliveryState.SENDING)
+                 .values(lease_until=now + lease).execution_options(synchronize_session=False))
+    with write_transaction() as session:
+        return session.execute(statement).rowcount  # type: ignore[attr-defined]
 
 
 @dataclass
@@ -146,8 +162,6 @@ def decide(answers: list[Answer], claimed: list[Claimed], lifetimes: dict[int, L
     ]
 
 
-_TABLE = cast(Table, Delivery.__table__)
-_ROW = _TABLE.c
 
 
 def _settle(session: Session, state: DeliveryState, decisions: list[Decision], **values: object) -> None:
