@@ -429,7 +429,7 @@ def _console_msgids() -> set[str]:
             msgids.add(message if isinstance(message, str) else message[0])  # plurals are keyed by the singular
     # The previewed notification shows the app's name in each resident's language: that string is
     # the resident manifest's (pwa/routes.py) and is translated with it, not with the console.
-    return (msgids | SHOWN_FROM_ELSEWHERE) - {"Shinjuku Guide"}
+    return (msgids | SHOWN_FROM_ELSEWHERE) - {"Shinjuku City Living Guide"}
 
 
 def _japanese_catalog() -> dict[str, str]:

@@ -1,0 +1,85 @@
+"""Reading (issue 18): reader settings and languages in the header, notice times without seconds,
+one app name everywhere, related pages in another language marked as such."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+
+from shinjuku_pwa.composition.content_import import import_content
+from shinjuku_pwa.core.i18n import LOCALE_CODES, reader_datetime
+from tests.content_factory import make_content, write_page
+
+PAGES = ["/", "/pages/evacuation-sites", "/emergency", "/offline", "/life-events/moving-in", "/notices", "/settings"]
+NINE_AM_TOKYO = dt.datetime(2026, 4, 1, 0, 0, tzinfo=dt.UTC)
+
+
+def _header(html: str) -> str:
+    return re.search(r'<header class="site-header">.*?</header>', html, re.S).group(0)
+
+
+@pytest.mark.parametrize("lang", ["ne", "my", "ja-easy", "en"])
+@pytest.mark.parametrize("path", PAGES)
+def test_the_header_has_the_reader_settings_and_the_language_switch_on_every_page(client, lang, path):
+    header = _header(client.get(f"/{lang}{path}").get_data(as_text=True))
+    assert f'class="reader-link" href="/{lang}/settings' in header
+    assert 'class="lang-switch"' in header
+
+
+def test_the_header_settings_link_comes_back_to_the_page(client):
+    header = _header(client.get("/ne/pages/evacuation-sites").get_data(as_text=True))
+    assert 'href="/ne/settings?next=/ne/pages/evacuation-sites"' in header
+
+
+@pytest.mark.parametrize(("lang", "expected"), [
+    ("ja", "2026年4月1日 9:00"),
+    ("ja-easy", "2026ねん 4がつ 1にち 9:00"),
+    ("en", "April 1, 2026, 9:00\u202fAM"),
+    ("ne", "2026 अप्रिल 1, 09:00"),
+])
+def test_notice_times_read_as_residents_write_them_without_seconds(content_app, lang, expected):
+    with content_app.test_request_context(f"/{lang}/notices"):
+        content_app.preprocess_request()
+        shown = reader_datetime(NINE_AM_TOKYO)
+    assert shown.replace("\u202f", " ") == expected.replace("\u202f", " ")
+
+
+@pytest.mark.parametrize("lang", LOCALE_CODES)
+def test_no_locale_shows_seconds_in_a_notice_time(content_app, lang):
+    with content_app.test_request_context(f"/{lang}/notices"):
+        content_app.preprocess_request()
+        shown = reader_datetime(NINE_AM_TOKYO)
+    assert "9:00" in shown or "09:00" in shown
+    assert not re.search(r"\d:\d\d:\d\d", shown)
+
+
+@pytest.mark.parametrize("lang", LOCALE_CODES)
+def test_the_app_has_one_name_in_the_manifest_and_the_title(client, lang):
+    manifest = client.get(f"/{lang}/manifest.webmanifest").get_json()
+    assert manifest["short_name"] == manifest["name"]
+    title = re.search(r"<title>(.*?)</title>", client.get(f"/{lang}/").get_data(as_text=True)).group(1)
+    assert title.endswith(" | " + manifest["name"])
+
+
+def test_japanese_and_easy_japanese_call_the_app_the_same(client):
+    assert client.get("/ja/manifest.webmanifest").get_json()["name"] == client.get("/ja-easy/manifest.webmanifest").get_json()["name"]
+
+
+def test_a_related_page_shown_in_japanese_says_so_and_is_marked_lang_ja(make_app, tmp_path):
+    root = make_content(tmp_path / "content", {"moving-in": ("ja", "ja-easy", "en", "ne"), "moving-out": ("ja",)})
+    for locale in ("ja", "ja-easy", "en", "ne"):
+        write_page(root, "moving-in", locale, title=f"moving-in {locale}", summary="…", related=["moving-out"])
+    app = make_app(content_dir=root)
+    with app.app_context():
+        import_content(root)
+    html = app.test_client().get("/ne/pages/moving-in").get_data(as_text=True)
+    related = re.search(r'<section aria-labelledby="related-heading">.*?</section>', html, re.S).group(0)
+    assert 'href="/ne/pages/moving-out" lang="ja">' in related
+    assert "(जापानी" in related or "(日本語" in related
+
+
+def test_the_emergency_hub_marks_pages_shown_in_another_language(client):
+    html = client.get("/ne/emergency").get_data(as_text=True)
+    for link in re.findall(r'<li class="card"><a href="[^"]+"( lang="[^"]+")?>', html):
+        assert link in ("", ' lang="ja"')
