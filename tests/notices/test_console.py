@@ -380,7 +380,7 @@ def test_the_preview_shows_the_page_and_the_cut_notification_per_language(consol
                      r'<span class="meta">\(not written', page)
     # Easy Japanese has no text either: its readers get the Japanese with furigana, as on the site.
     easy = page.split('id="preview-ja-easy"', 1)[1].split("</details>", 1)[0]
-    assert "<ruby>避難<rt>ひなん</rt></ruby>" in easy.split('class="preview-title">', 1)[1]
+    assert "<ruby>避難所<rt>ひなんじょ</rt></ruby>" in easy.split('class="preview-title">', 1)[1]
 
 
 def test_the_preview_explains_quiet_hours(console_app):
