@@ -147,6 +147,18 @@ def localized(names: Mapping[str, str] | None, locale: str) -> str:
     return next(iter(names.values()))
 
 
+def localized_place(texts: Mapping[str, str] | None, locale: str) -> tuple[str, str]:
+    """(text, its locale) for an address, a floor or opening hours: the reader's, else the Japanese
+    original (shown with lang="ja"), never English inside a page in another language."""
+    if not texts:
+        return "", locale
+    for code in (locale, "ja" if locale != "en" else "en", "ja", "en"):
+        if texts.get(code):
+            return texts[code], code
+    code, text = next(iter(texts.items()))
+    return text, code
+
+
 def reader_date(day) -> str:
     """A date as the reader's language writes it; easy Japanese spells it in kana:
     「2026ねん 4がつ 1にち」, which readers of やさしい日本語 read more easily than 2026年4月1日."""

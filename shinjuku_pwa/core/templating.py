@@ -6,7 +6,7 @@ import datetime as dt
 from flask import Flask, g, request, url_for
 
 from .assets import asset_url
-from .i18n import LOCALES, current_locale, localized, reader_date, reader_datetime
+from .i18n import LOCALES, current_locale, localized, localized_place, reader_date, reader_datetime
 
 
 def url_in_locale(code: str) -> str:
@@ -40,6 +40,7 @@ def init_templating(app: Flask) -> None:
         html_lang=html_lang,
         current_locale=current_locale,
         localized=localized,
+        localized_place=localized_place,
     )
     app.jinja_env.filters.update(
         tel_href=tel_href,

@@ -83,3 +83,17 @@ def test_the_emergency_hub_marks_pages_shown_in_another_language(client):
     html = client.get("/ne/emergency").get_data(as_text=True)
     for link in re.findall(r'<li class="card"><a href="[^"]+"( lang="[^"]+")?>', html):
         assert link in ("", ' lang="ja"')
+
+
+@pytest.mark.parametrize("lang", ["ne", "my", "vi", "ko"])
+def test_addresses_floors_and_hours_never_show_english_inside_another_language(client, lang):
+    procedure = client.get(f"/{lang}/procedures/moving-in-notification").get_data(as_text=True)
+    assert "Kabuki-cho" not in procedure and "Weekdays" not in procedure
+    assert re.search(r'<span class="address" lang="ja">[^<]*(<ruby>)?[^<]*歌舞伎町', procedure) or "歌舞伎町" in procedure
+    page = client.get(f"/{lang}/pages/national-health-insurance").get_data(as_text=True)
+    contact = re.search(r'<aside class="contact".*?</aside>', page, re.S).group(0)
+    assert "floor" not in contact and "Main Building" not in contact
+
+
+def test_english_readers_still_get_the_english_address(client):
+    assert "Kabuki-cho" in client.get("/en/procedures/moving-in-notification").get_data(as_text=True)
