@@ -6,8 +6,10 @@ import datetime as dt
 import re
 
 import pytest
+from marshmallow import ValidationError
 
 from shinjuku_pwa.composition.content_import import import_content
+from shinjuku_pwa.content.schemas import DepartmentSchema
 from shinjuku_pwa.core.i18n import LOCALE_CODES, reader_datetime
 from tests.content_factory import make_content, write_page
 
@@ -97,3 +99,32 @@ def test_addresses_floors_and_hours_never_show_english_inside_another_language(c
 
 def test_english_readers_still_get_the_english_address(client):
     assert "Kabuki-cho" in client.get("/en/procedures/moving-in-notification").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("lang", "expected"), [
+    ("ja", "区役所本庁舎4階"),
+    ("ja-easy", "くやくしょ ほんちょうしゃ 4かい"),
+    ("ne", "वडा कार्यालय मुख्य भवन, 4 तल्ला"),
+    ("my", "ရပ်ကွက်ရုံး ပင်မအဆောက်အဦ၊ 4 ထပ်"),
+    ("en", "City Office Main Building, floor 4"),
+])
+def test_a_sections_building_and_floor_are_worded_in_the_readers_language(client, lang, expected):
+    html = client.get(f"/{lang}/pages/national-health-insurance").get_data(as_text=True)
+    contact = re.search(r'<aside class="contact".*?</aside>', html, re.S).group(0)
+    assert expected in re.sub(r"<rt>.*?</rt>|</?ruby>", "", contact)
+
+
+def test_a_desk_name_not_translated_is_kept_in_japanese_with_lang_ja(client):
+    html = client.get("/ne/pages/nursery-school-admission").get_data(as_text=True)
+    contact = re.search(r'<aside class="contact".*?</aside>', html, re.S).group(0)
+    assert "वडा कार्यालय मुख्य भवन, 2 तल्ला" in contact and '<span lang="ja">入園・認定係</span>' in contact
+
+
+def test_a_department_gives_either_a_place_or_a_free_text_location():
+    base = {"name": {"ja": "税務課", "en": "Tax"}, "source": "https://www.city.shinjuku.lg.jp/", "reviewed": "2026-12-06"}
+    assert DepartmentSchema().load({**base, "place": {"building": "main-office", "floor": 6}})["location"] == {
+        "place": {"building": "main-office", "floor": 6, "desk": None}}
+    with pytest.raises(ValidationError):
+        DepartmentSchema().load({**base, "place": {"building": "main-office", "floor": 6}, "location": {"ja": "本庁舎"}})
+    with pytest.raises(ValidationError):
+        DepartmentSchema().load({**base, "place": {"building": "town-hall", "floor": 6}})
