@@ -57,6 +57,8 @@ def counter_ref(row: StoredCounter, locale: str, procedure_id: str | None = None
         "id": row.id,
         "kind": row.kind,
         "name": localized(row.names, locale),
+        # The Japanese name too, as the sign at the counter reads (shown beside it with lang="ja").
+        "name_ja": (row.names or {}).get("ja") if locale not in ("ja", "ja-easy") else None,
         "address": address or None, "address_lang": address_lang,
         "window": window_text or None, "window_lang": window_lang,
         "note": note or None, "note_lang": note_lang,

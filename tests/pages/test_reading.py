@@ -128,3 +128,9 @@ def test_a_department_gives_either_a_place_or_a_free_text_location():
         DepartmentSchema().load({**base, "place": {"building": "main-office", "floor": 6}, "location": {"ja": "本庁舎"}})
     with pytest.raises(ValidationError):
         DepartmentSchema().load({**base, "place": {"building": "town-hall", "floor": 6}})
+
+
+def test_a_counter_keeps_its_japanese_name_beside_the_translation_marked_lang_ja(client):
+    html = client.get("/ne/procedures/moving-in-notification").get_data(as_text=True)
+    assert '<span lang="ja">（新宿区役所 本庁舎）</span>' in html
+    assert '<span lang="ja">（新宿区役所 本庁舎）' not in client.get("/ja/procedures/moving-in-notification").get_data(as_text=True)
