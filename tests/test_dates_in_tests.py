@@ -19,6 +19,7 @@ FIXED_CLOCK = {
     "tests/procedures/test_checklist.py": "build_checklist(..., TODAY)",
     "tests/procedures/test_life_events.py": "checklist_for(..., today=2026-01-01) in tests/procedures/bundled.py",
     "tests/procedures/test_properties.py": "hypothesis draws `today` with the answers",
+    "tests/procedures/bundled.py": "answers_schema(..., today=...) and checklist_for(..., today=...)",
     "tests/admin/test_dashboard.py": "review dates counted from a given today",
     "tests/push/test_payload_and_schedule.py": "quiet hours and retries at a given now",
     "tests/push/test_dispatch.py": "one_pass(..., now=...)",

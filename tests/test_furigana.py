@@ -56,6 +56,15 @@ def test_okurigana_stay_outside_the_ruby():
     assert with_furigana("申し込み") == "<ruby>申<rt>もう</rt></ruby>し<ruby>込<rt>こ</rt></ruby>み"
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    ("特別出張所", "<ruby>特別出張所<rt>とくべつしゅっちょうじょ</rt></ruby>"),
+    ("外国人相談", "<ruby>外国人相談<rt>がいこくじんそうだん</rt></ruby>"),
+    ("外国人住民の方は", "<ruby>外国人住民<rt>がいこくじんじゅうみん</rt></ruby>の<ruby>方<rt>かた</rt></ruby>は"),
+])
+def test_a_compound_gets_one_ruby_as_a_reader_sees_the_word_with_no_gap_inside(text, expected):
+    assert with_furigana(text) == expected
+
+
 def test_a_compound_read_differently_from_its_parts_keeps_its_whole_reading():
     assert with_furigana("本棚") == "<ruby>本棚<rt>ほんだな</rt></ruby>"
 
@@ -95,7 +104,7 @@ def test_tags_attributes_and_hrefs_are_never_touched():
     html = '<p><a href="https://example.jp/漢字" title="案内&gt;地図">住民票</a></p>'
     result = with_furigana(html)
     assert '<a href="https://example.jp/漢字" title="案内&gt;地図">' in result
-    assert "<ruby>住民<rt>じゅうみん</rt></ruby><ruby>票<rt>ひょう</rt></ruby></a>" in result
+    assert "<ruby>住民票<rt>じゅうみんひょう</rt></ruby></a>" in result
 
 
 def test_code_is_left_as_written():

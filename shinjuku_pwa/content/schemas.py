@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validate, validates_schema
 
 from ..core.i18n import LOCALE_CODES
 
@@ -45,8 +45,37 @@ class DepartmentSchema(Schema):
     location = fields.Dict(
         keys=fields.String(validate=validate.OneOf(LOCALE_CODES)), values=fields.String(), load_default=dict
     )
+    # Where the section sits, as data worded per language by the templates (issue 16); replaces `location`.
+    place = fields.Nested(lambda: PlaceSchema(), load_default=None)
     source = fields.Url(required=True, schemes={"https", "http"})
     reviewed = fields.Date(required=True)
+
+    @validates_schema
+    def one_way_to_say_where(self, data, **kwargs) -> None:
+        if data.get("place") and data.get("location"):
+            raise ValidationError("give either place (building, floor, desk) or location, not both")
+
+    @post_load
+    def place_as_location(self, data, **kwargs) -> dict:
+        """Stored in the location column: {"place": {...}} instead of {locale: text}."""
+        place = data.pop("place", None)
+        if place:
+            data["location"] = {"place": place}
+        return data
+
+
+BUILDINGS = ("main-office", "first-annex", "second-annex-bunkan")  # 本庁舎, 第一分庁舎, 第2分庁舎分館
+
+
+class PlaceSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    building = fields.String(required=True, validate=validate.OneOf(BUILDINGS))
+    floor = fields.Integer(required=True, validate=validate.Range(min=-3, max=30))
+    # The desk's name ({locale: text}, ja first): shown in Japanese (lang="ja") where not translated.
+    desk = fields.Dict(keys=fields.String(validate=validate.OneOf(LOCALE_CODES)),
+                       values=fields.String(validate=validate.Length(min=1)), load_default=None)
 
 
 class PageFrontMatterSchema(Schema):

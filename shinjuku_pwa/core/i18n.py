@@ -6,6 +6,7 @@ reads its UI strings from its own catalog, translations/ja_EASY.
 """
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,7 +14,9 @@ from typing import Protocol
 
 from babel import support
 from flask import Flask, current_app, g, has_app_context, has_request_context, request
-from flask_babel import Babel, Domain, format_date
+from flask_babel import Babel, Domain, format_date, format_time, get_locale
+
+from .clock import TOKYO
 
 DEFAULT_LOCALE = "ja"
 
@@ -146,6 +149,18 @@ def localized(names: Mapping[str, str] | None, locale: str) -> str:
     return next(iter(names.values()))
 
 
+def localized_place(texts: Mapping[str, str] | None, locale: str) -> tuple[str, str]:
+    """(text, its locale) for an address, a floor or opening hours: the reader's, else the Japanese
+    original (shown with lang="ja"), never English inside a page in another language."""
+    if not texts:
+        return "", locale
+    for code in (locale, "ja" if locale != "en" else "en", "ja", "en"):
+        if texts.get(code):
+            return texts[code], code
+    code, text = next(iter(texts.items()))
+    return text, code
+
+
 def reader_date(day) -> str:
     """A date as the reader's language writes it; easy Japanese spells it in kana:
     「2026ねん 4がつ 1にち」, which readers of やさしい日本語 read more easily than 2026年4月1日."""
@@ -154,6 +169,18 @@ def reader_date(day) -> str:
     if current_locale() == "ja-easy":
         return f"{day.year}ねん {day.month}がつ {day.day}にち"
     return format_date(day, "long")
+
+
+def reader_datetime(moment: dt.datetime | None) -> str:
+    """A moment in Japan time as the reader's language writes it: its long date and short time, no
+    seconds ("December 6, 2026, 9:00 AM", 「2026年12月6日 9:00」, 「2026ねん 12がつ 6にち 9:00」)."""
+    if not moment:
+        return ""
+    local = moment.astimezone(TOKYO)
+    day, time = reader_date(local.date()), format_time(local, "short")
+    locale = get_locale()
+    pattern = str(locale.datetime_formats.get("medium", "{1} {0}")) if locale and current_locale() != "ja-easy" else "{1} {0}"
+    return pattern.replace("{1}", day).replace("{0}", time)
 
 
 def current_locale() -> str:

@@ -4,10 +4,9 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import Flask, g, request, url_for
-from flask_babel import format_datetime
 
 from .assets import asset_url
-from .i18n import LOCALES, current_locale, localized, reader_date
+from .i18n import LOCALES, current_locale, localized, localized_place, reader_date, reader_datetime
 
 
 def url_in_locale(code: str) -> str:
@@ -41,13 +40,14 @@ def init_templating(app: Flask) -> None:
         html_lang=html_lang,
         current_locale=current_locale,
         localized=localized,
+        localized_place=localized_place,
     )
     app.jinja_env.filters.update(
         tel_href=tel_href,
         iso_date=iso_date,
         local_date=reader_date,
-        # Shown in Asia/Tokyo (the app's Babel timezone), whatever the server's clock zone.
-        local_datetime=lambda d: format_datetime(d, "medium") if d else "",
+        # Shown in Asia/Tokyo, whatever the server's clock zone; no seconds (issue 18).
+        local_datetime=reader_datetime,
     )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

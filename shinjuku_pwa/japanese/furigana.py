@@ -4,8 +4,9 @@ Only text between tags is touched, never a tag, an attribute or a link's href, a
 text already inside <ruby>, <code> or <pre>, so running it twice changes nothing.
 
 Words are read with Sudachi's longest split (mode C), whose readings know compounds
-(本棚 is ほんだな, not ほんたな); a compound is then shown word by word (国民|健康|保険) only
-when its shorter words' readings add up to the compound's. Okurigana stay outside the ruby
+(本棚 is ほんだな, not ほんたな); a compound is read word by word (国民|健康|保険) only when its
+shorter words' readings add up to the compound's, and shown whole: neighbouring words written
+only in kanji share one ruby (特別出張所, 外国人相談), so no gap opens inside a compound. Okurigana stay outside the ruby
 (<ruby>引<rt>ひ</rt></ruby>っ<ruby>越<rt>こ</rt></ruby>し) when the kana of the word can be
 matched in its reading one way only; otherwise the whole word carries the reading.
 
@@ -113,6 +114,7 @@ WARD_READINGS = {
     "市谷": "いちがや",
     "日本": "にほん",
     "園": "えん",
+    "避難所": "ひなんじょ",  # the ward's own reading (Sudachi: ひなんしょ)
 }
 # 方 after の or a verb is a person (かた: 住民の方, 該当する方) in ward pages, except before
 # these (した方がいい is ほう). Authors write {方|ほう} where that guess is wrong.
@@ -138,13 +140,28 @@ def _words(text: str) -> list[Word]:
             if not has_kanji(surface):
                 words.append(Word(surface, "", pos))
                 continue
+            if surface in WARD_READINGS:
+                words.append(Word(surface, WARD_READINGS[surface], pos))
+                continue
             shorter = morpheme.split(SplitMode.A)
             if len(shorter) > 1 and "".join(m.reading_form() for m in shorter) == morpheme.reading_form():
                 words.extend(Word(chunk[m.begin():m.end()], m.reading_form(), m.part_of_speech()[0]) for m in shorter)
             else:
                 words.append(Word(surface, morpheme.reading_form(), pos))
     words = [Word(w.surface, WARD_READINGS.get(w.surface, w.reading), w.pos) for w in words]
-    return _read_person_as_kata(_fix_day_counts(words))
+    return _read_person_as_kata(_fix_day_counts(_join_ward_words(words)))
+
+
+def _join_ward_words(words: list[Word]) -> list[Word]:
+    """Two words that make a ward word Sudachi splits (避難|所) become it, with the ward's reading."""
+    joined: list[Word] = []
+    for word in words:
+        if joined and joined[-1].surface + word.surface in WARD_READINGS:
+            surface = joined[-1].surface + word.surface
+            joined[-1] = Word(surface, WARD_READINGS[surface], joined[-1].pos)
+        else:
+            joined.append(word)
+    return joined
 
 
 def _fix_day_counts(words: list[Word]) -> list[Word]:
@@ -222,10 +239,29 @@ def _plain_reading(text: str) -> str:
     return "".join(fold_kana(word.reading) for word in _words(text))
 
 
+_ALL_KANJI = re.compile(f"[{KANJI}]+")
+
+
+def _whole_compounds(words: list[Word]) -> list[Word]:
+    """Neighbouring words written only in kanji become one word with one reading, as a reader sees
+    them: 特別出張所 and 外国人相談 get one ruby each, so the readings never open gaps inside a
+    compound nor hang 人 on the wrong word. Their readings were found in context and just add up."""
+    merged: list[Word] = []
+    for word in words:
+        previous = merged[-1] if merged else None
+        if (previous is not None and _ALL_KANJI.fullmatch(word.surface) and _ALL_KANJI.fullmatch(previous.surface)
+                and is_reading(fold_kana(word.reading)) and is_reading(fold_kana(previous.reading))):
+            reading = fold_kana(previous.reading) + fold_kana(word.reading)
+            merged[-1] = Word(previous.surface + word.surface, reading, previous.pos)
+        else:
+            merged.append(word)
+    return merged
+
+
 def _auto_ruby(text: str) -> str:
     if not has_kanji(text):
         return html.escape(text, quote=False)
-    return "".join(word_ruby(word.surface, word.reading) for word in _words(text))
+    return "".join(word_ruby(word.surface, word.reading) for word in _whole_compounds(_words(text)))
 
 
 def reading_mark_problems(markdown: str) -> list[tuple[int, str]]:

@@ -10,6 +10,7 @@ from ..core.clock import tokyo_today
 from ..core.i18n import LOCALES, request_locale_from_headers
 from ..core.security import sessionless_form
 from . import queries
+from .places import PlaceText, place_text
 from .schemas import FeedbackArgs
 
 bp = Blueprint("pages", __name__)
@@ -54,6 +55,12 @@ def feedback(lang: str, slug: str) -> BaseResponse:
         abort(422)
     queries.record_feedback(slug, lang, answer["helpful"] == "yes", tokyo_today())
     return redirect(url_for("pages.page", lang=lang, slug=slug, thanks=1) + "#feedback", code=303)
+
+
+@bp.app_template_global()
+def department_place(location: dict | None, lang: str) -> PlaceText | None:
+    """For page.html's contact box: the section's building and floor in the reader's language."""
+    return place_text(location, lang)
 
 
 @bp.after_app_request

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..core.clock import TOKYO
-from ..core.i18n import localized
+from ..core.i18n import localized, localized_place
 from . import queries
 from .checklist import Checklist, build_checklist
 from .definitions import LifeEvent
@@ -49,13 +49,19 @@ def checklist_for(event: LifeEvent, answers: Mapping[str, Any], locale: str, tod
 
 def counter_ref(row: StoredCounter, locale: str, procedure_id: str | None = None) -> dict:
     window = (row.handles or {}).get(procedure_id) if procedure_id else None
+    # Addresses, windows and notes not written in the reader's language are shown in Japanese (lang="ja").
+    address, address_lang = localized_place(row.address, locale)
+    window_text, window_lang = localized_place(window, locale)
+    note, note_lang = localized_place(row.note, locale)
     return {
         "id": row.id,
         "kind": row.kind,
         "name": localized(row.names, locale),
-        "address": localized(row.address, locale) or None,
-        "window": localized(window, locale) or None if window else None,
-        "note": localized(row.note, locale) or None,
+        # The Japanese name too, as the sign at the counter reads (shown beside it with lang="ja").
+        "name_ja": (row.names or {}).get("ja") if locale not in ("ja", "ja-easy") else None,
+        "address": address or None, "address_lang": address_lang,
+        "window": window_text or None, "window_lang": window_lang,
+        "note": note or None, "note_lang": note_lang,
     }
 
 

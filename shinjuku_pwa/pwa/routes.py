@@ -66,7 +66,7 @@ def manifest(lang: str) -> Response:
     data = {
         "id": "/?app=shinjuku-living-guide",
         "name": _("Shinjuku City Living Guide"),
-        "short_name": _("Shinjuku Guide"),
+        "short_name": _("Shinjuku City Living Guide"),  # one name everywhere: manifest, title, notifications
         "description": _("Plain, current information on living in Shinjuku City, in nine languages."),
         "lang": LOCALES[lang].html_lang,
         "dir": LOCALES[lang].direction,

@@ -17,8 +17,14 @@
     var raw = atob(padded);
     return Uint8Array.from(raw, function (c) { return c.charCodeAt(0); });
   }
+  /* Each failure says what happened and what to do: blocked, iPhone not on the Home Screen,
+   * push service unreachable, offline, or our server refusing. */
+  function failure(kind) { var error = new Error(kind); error.kind = kind; return error; }
+  function offlineOr(kind) { return failure(navigator.onLine === false ? 'offline' : kind); }
+  var ios = /iPhone|iPad|iPod/.test(navigator.userAgent) || (navigator.platform === 'MacIntel' && navigator.maxTouchPoints > 1);
+  var standalone = navigator.standalone === true || (window.matchMedia && window.matchMedia('(display-mode: standalone)').matches);
   if (!('serviceWorker' in navigator) || !('PushManager' in window) || !('Notification' in window)) {
-    say('unsupported');
+    say(ios && !standalone ? 'ios-home-screen' : 'unsupported');
     return;
   }
   form.querySelector('[data-needs-js]').hidden = false;
@@ -27,7 +33,8 @@
     return fetch(form.getAttribute('data-subscriptions-url'), {
       method: 'POST', headers: { 'Content-Type': 'application/json' }, credentials: 'same-origin',
       body: JSON.stringify({ subscription: subscription.toJSON(), topics: prefs.topics, lang: prefs.lang })
-    }).then(function (response) { if (!response.ok) throw new Error('refused'); });
+    }).catch(function () { throw offlineOr('server'); })
+      .then(function (response) { if (!response.ok) throw failure('server'); });
   }
 
   navigator.serviceWorker.ready.then(function (registration) {
@@ -47,16 +54,23 @@
   form.addEventListener('submit', function (event) {
     event.preventDefault();
     var prefs = choices();
-    Notification.requestPermission().then(function (permission) {
-      if (permission !== 'granted') { say('denied'); throw new Error('denied'); }
-      return Promise.all([navigator.serviceWorker.ready,
-        fetch(form.getAttribute('data-vapid-url')).then(function (r) { return r.json(); })]);
+    if (navigator.onLine === false) { say('offline'); return; }
+    Promise.resolve(Notification.requestPermission()).then(function (permission) {
+      if (permission === 'denied') throw failure('denied');
+      if (permission !== 'granted') throw failure('dismissed');
+      var key = fetch(form.getAttribute('data-vapid-url'))
+        .catch(function () { throw offlineOr('server'); })
+        .then(function (r) { if (!r.ok) throw failure('server'); return r.json(); });
+      return Promise.all([navigator.serviceWorker.ready, key]);
     }).then(function (results) {
       var registration = results[0];
       return registration.pushManager.getSubscription().then(function (existing) {
         return existing || registration.pushManager.subscribe({
           userVisibleOnly: true, applicationServerKey: b64ToBytes(results[1].public_key)
         });
+      }).catch(function (error) {
+        if (error && error.name === 'NotAllowedError') throw failure('denied');
+        throw offlineOr('push-service');  // the browser could not reach its push service
       });
     }).then(function (subscription) {
       return send(subscription, prefs);
@@ -65,7 +79,7 @@
       offButton.hidden = false;
       say('on');
     }).catch(function (error) {
-      if (error && error.message !== 'denied') say('failed');
+      say((error && error.kind) || 'failed');
     });
   });
 
@@ -85,6 +99,6 @@
       localStorage.removeItem(PREFS);
       offButton.hidden = true;
       say('off');
-    }).catch(function () { say('failed'); });
+    }).catch(function () { say(navigator.onLine === false ? 'offline' : 'failed'); });
   });
 }());

@@ -200,7 +200,7 @@ self.addEventListener('push', (event) => {
   let data = {};
   try { data = event.data ? event.data.json() : {}; } catch (error) { data = { body: event.data ? event.data.text() : '' }; }
   const lang = data.lang === 'ja-easy' ? 'ja' : (data.lang || 'ja');
-  event.waitUntil(self.registration.showNotification(data.title || 'Shinjuku City', {
+  event.waitUntil(self.registration.showNotification(data.title || {{ _('Shinjuku City Living Guide')|tojson }}, {
     body: data.body || '',
     icon: {{ icon|tojson }},
     badge: {{ badge|tojson }},

@@ -67,3 +67,69 @@ def test_an_empty_date_shows_a_focused_error_summary_with_no_axe_violations(brow
         assert [v["id"] for v in violations] == []
     finally:
         context.close()
+
+
+BLOCKED = """
+Object.defineProperty(Notification, 'permission', { get: () => 'denied' });
+Notification.requestPermission = () => Promise.resolve('denied');
+"""
+PUSH_SERVICE_DOWN = """
+PushManager.prototype.getSubscription = () => Promise.resolve(null);
+PushManager.prototype.subscribe = () => Promise.reject(new DOMException('Registration failed - push service error', 'AbortError'));
+"""
+NO_PUSH_IN_A_SAFARI_TAB = "delete window.PushManager;"
+IPHONE = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+          "Version/17.5 Mobile/15E148 Safari/604.1")
+
+
+def _notification_state_after_tapping(browser, live_server, lang: str, script: str = "", offline: bool = False,
+                                      grant: bool = False, **context_args) -> tuple[str, dict[str, str]]:
+    context = browser.new_context(viewport=PHONE, **context_args)
+    if grant:
+        context.grant_permissions(["notifications"], origin=live_server.url)
+    if script:
+        context.add_init_script(script)
+    try:
+        page = context.new_page()
+        page.goto(f"{live_server.url}/{lang}/settings/notifications")
+        state = page.locator("#push-state")
+        messages = page.evaluate("Object.assign({}, document.getElementById('push-state').dataset)")
+        button = page.locator("#push-subscribe")
+        if button.is_visible():
+            wait_for_worker(page)
+            if offline:
+                context.set_offline(True)
+            wait_until(page, "document.getElementById('push-state').textContent !== ''")  # the state on opening
+            page.evaluate("document.getElementById('push-state').textContent = ''")
+            button.click()
+            wait_until(page, "document.getElementById('push-state').textContent !== ''")
+        return state.inner_text(), messages
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("lang", ["ne", "en"])
+def test_notifications_blocked_in_the_browser_say_to_allow_them_in_the_settings(browser, live_server, lang):
+    shown, messages = _notification_state_after_tapping(browser, live_server, lang, BLOCKED)
+    assert shown == messages["denied"]
+    if lang == "en":
+        assert "blocked in your browser settings" in shown
+
+
+@pytest.mark.parametrize("lang", ["my", "en"])
+def test_offline_the_notification_button_says_to_connect_first(browser, live_server, lang):
+    shown, messages = _notification_state_after_tapping(browser, live_server, lang, offline=True, grant=True)
+    assert shown == messages["offline"]
+    if lang == "en":
+        assert shown == "You are offline. Connect to the internet, then try again."
+
+
+def test_an_unreachable_push_service_is_named_as_such(browser, live_server):
+    shown, messages = _notification_state_after_tapping(browser, live_server, "ja-easy", PUSH_SERVICE_DOWN, grant=True)
+    assert shown == messages["pushService"]
+
+
+def test_an_iphone_safari_tab_is_told_to_add_the_app_to_the_home_screen(browser, live_server):
+    shown, messages = _notification_state_after_tapping(browser, live_server, "en", NO_PUSH_IN_A_SAFARI_TAB, user_agent=IPHONE)
+    assert shown == messages["iosHomeScreen"]
+    assert "Home Screen" in shown

