@@ -24,6 +24,9 @@ threads = int(os.environ.get("THREADS", "16"))
 # Seconds an idle kept-alive connection stays open. Longer than nginx's upstream keepalive_timeout
 # (README: 4 s), so the proxy, never gunicorn, closes an idle connection between them.
 keepalive = 5
+# gunicorn's most (its default is 4 KB): the app refuses URLs over 4 KB itself (core/request_limits.py),
+# as JSON under /api and a page in the reader's language elsewhere, where gunicorn would answer text/html.
+limit_request_line = 8190
 accesslog = "-"
 # No control socket: nothing here uses it, and every gunicorn of a user would share its one path.
 control_socket_disable = True

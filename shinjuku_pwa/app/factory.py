@@ -11,7 +11,7 @@ from ..admin.routes import bp as admin_bp
 from ..composition.content_cli import content_cli
 from ..composition.home import bp as home_bp
 from ..composition.worker_cli import WORKER_COMMANDS
-from ..core import database, errors, http_caching, i18n, security, versions
+from ..core import database, errors, http_caching, i18n, request_limits, security, versions
 from ..core.assets import bp as assets_bp
 from ..core.config import PROJECT_ROOT, from_environment
 from ..core.extensions import compress, db, migrate
@@ -69,6 +69,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     db.init_app(app)
     database.init_app(app)
+    request_limits.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     compress.init_app(app)
     i18n.init_app(app)
