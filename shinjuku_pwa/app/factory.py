@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from flask import Flask, g
+from flask import Flask, g, has_request_context
 from werkzeug.routing import BaseConverter, IntegerConverter
 
 from ..admin.notice_console import bp as notices_console_bp
@@ -15,7 +16,7 @@ from ..core import database, errors, http_caching, i18n, request_limits, securit
 from ..core.assets import bp as assets_bp
 from ..core.config import PROJECT_ROOT, from_environment
 from ..core.extensions import compress, db, migrate
-from ..core.templating import init_templating
+from ..core.templating import init_templating, public_url
 from ..notices.routes import bp as notices_bp
 from ..pages.routes import bp as pages_bp
 from ..procedures.routes import bp as procedures_bp
@@ -51,10 +52,21 @@ class RowIdConverter(IntegerConverter):
         super().__init__(url_map, *args, **kwargs)
 
 
+class PublicUrlFlask(Flask):
+    """Flask whose absolute URLs (`url_for(..., _external=True)`, in code and templates) start with
+    PUBLIC_URL instead of the Host header of the request being answered."""
+
+    def url_for(self, endpoint: str, *, _anchor: str | None = None, _method: str | None = None,
+                _scheme: str | None = None, _external: bool | None = None, **values: Any) -> str:
+        if _external and _scheme is None and has_request_context():
+            return public_url(super().url_for(endpoint, _anchor=_anchor, _method=_method, _external=False, **values))
+        return super().url_for(endpoint, _anchor=_anchor, _method=_method, _scheme=_scheme, _external=_external, **values)
+
+
 def create_app(config: dict | None = None) -> Flask:
     settings = from_environment()
     settings.update(config or {})
-    app = Flask(
+    app = PublicUrlFlask(
         "shinjuku_pwa",
         instance_path=settings["INSTANCE_PATH"],
         template_folder=str(PROJECT_ROOT / "templates"),
