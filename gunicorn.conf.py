@@ -27,6 +27,9 @@ keepalive = 5
 # No access log of gunicorn's own: it has the client's IP. The app logs one line per request
 # (request id, route, status, duration; core/request_log.py), as JSON unless LOG_FORMAT=text.
 accesslog = None
+# gunicorn's most (its default is 4 KB): the app refuses URLs over 4 KB itself (core/request_limits.py),
+# as JSON under /api and a page in the reader's language elsewhere, where gunicorn would answer text/html.
+limit_request_line = 8190
 # No control socket: nothing here uses it, and every gunicorn of a user would share its one path.
 control_socket_disable = True
 graceful_timeout = 5

@@ -5,6 +5,7 @@ Used by the tests that check no input, from a stranger or a signed-in clerk, end
 from __future__ import annotations
 
 import itertools
+import json
 import re
 
 # Values for path variables that are not the locale: the first row (so junk reaches the code behind
@@ -20,6 +21,19 @@ JUNK_HEADERS = {
     "Cookie": "lang=zz-%00; reader=text_size%3Dhuge%26furigana%3D%25ff; session=not-a-session; csrf_token=x",
     "If-None-Match": '"' + "x" * 500, "If-Modified-Since": "yesterday", "Range": "bytes=999999999-",
 }
+# More sets: every header a client or a proxy in front may send, broken in each way we could think of.
+JUNK_HEADER_SETS = (
+    JUNK_HEADERS,
+    {"Host": "evil.example:99999", "X-Forwarded-For": "not-an-ip, ::zz, " + "1." * 500,
+     "X-Forwarded-Proto": "gopher", "X-Forwarded-Host": "evil.example/<script>", "X-Forwarded-Port": "-1",
+     "X-Forwarded-Prefix": "/../..", "Forwarded": 'for="[::1"; proto=%00'},
+    {"Host": "[::1", "Authorization": "Bearer " + "x" * 4000, "Accept": "*/*;q=nope, text/html;level=%00",
+     "Accept-Encoding": "br;q=2, gzip;q=-1, " + "x," * 300, "Cookie": "session=" + "A" * 3000 + "; lang=ja-easy"},
+    {"Host": "ｅｘａｍｐｌｅ.jp", "Authorization": "Bearer \t", "Accept-Language": "ja-easy, zh-Hans-CN-u-nu-hanidec",
+     "Cookie": 'lang="ja"; reader="text_size=large&contrast=%ZZ"; =; ;;', "If-None-Match": "*"},
+    {"Host": "", "Authorization": "Basic %%%", "Accept-Language": "ne-NP;q=0.5, my-MM;q=1.5, " + "x-" * 1000,
+     "Cookie": "lang=%F0%9F%92%A9; session=eyJfZnJlc2giOmZhbHNlfQ.bad.sig", "Content-Type": "multipart/form-data"},
+)
 JUNK_BODIES = (
     {"data": "\x00\xff not json", "content_type": "application/json"},
     {"json": {"endpoint": "javascript:alert(1)", "keys": "nope", "topics": [None] * 3, "lang": "zz"}},
@@ -35,6 +49,21 @@ JUNK_BODIES = (
     {"json": {"answers": "all of them"}},
     {"data": {"csrf_token": "forged", "email": "clerk\x00@city.example.jp", "password": "\x00", "name": "\x00",
               "title_ja": "避難\x00", "body_ja": "\x00", "role": "admin\x00", "helpful": "yes\x00"}},
+    # Nested 1,000 deep (4 KB): Python's JSON parser and every recursive walker after it give up.
+    {"data": "[" * 1000 + "]" * 1000, "content_type": "application/json"},
+    {"data": '{"answers": ' + '{"a": ' * 1000 + "1" + "}" * 1001, "content_type": "application/json"},
+    {"data": '{"subscription": {"endpoint": ' + "[" * 5000 + "]" * 5000 + "}}", "content_type": "application/json"},
+    {"data": '{"title": {"ja": ' + "[" * 40 + "]" * 40 + '}, "topics": ["disaster"]}', "content_type": "application/json"},
+    # Huge: over the 1 MiB limit, and just under it in one field, in a long list and in a wide map.
+    {"data": json.dumps({"topics": ["disaster"] * 150_000}), "content_type": "application/json"},
+    {"json": {"title": {"ja": "避" * 300_000}, "body": {"ja": "x"}, "topics": ["disaster"], "endpoint": "x" * 900_000}},
+    {"json": {"answers": {f"q{n}": "yes" for n in range(40_000)}, "topics": ["disaster"] * 50_000}},
+    # Numbers JSON allows and Python dislikes: a 5,000-digit integer, NaN, and an overflowing exponent.
+    {"data": '{"ttl": ' + "9" * 5000 + ', "answers": {"move_date": NaN}, "expires_at": 1e999}', "content_type": "application/json"},
+    # Not UTF-8, an empty JSON body, and a content type that lies.
+    {"data": b'{"title": "\xff\xfe"}', "content_type": "application/json"},
+    {"data": b"", "content_type": "application/json"},
+    {"data": "helpful=yes", "content_type": "application/json; charset=utf-7"},
 )
 
 

@@ -9,7 +9,7 @@ from flask_smorest import Blueprint
 from ..core.clock import TOKYO, utcnow
 from ..notices import services
 from ..notices.models import Notice, NoticeState
-from ..notices.schemas import NoticeCreateArgs, NoticeSchema, NoticeTemplateSchema, NoticeUpdateArgs
+from ..notices.schemas import NoticeCreateArgs, NoticeSchema, NoticeSummarySchema, NoticeTemplateSchema, NoticeUpdateArgs
 from ..notices.template_loader import NoTemplates, stored_registry
 from ..notices.templates import NoticeTemplate, Placeholder, TemplateRegistry
 from ..push.dispatcher import delivery_counts
@@ -24,20 +24,21 @@ templates_blp = Blueprint("notice-templates-api", __name__, url_prefix="/api/v1/
 
 
 def notice_view(notice: Notice, with_counts: bool = True) -> dict[str, Any]:
-    """A notice as staff see it: times in Tokyo, deliveries so far, subscribers it reaches."""
+    """A notice as staff see it: times in Tokyo, deliveries so far, subscribers it reaches (not in lists)."""
     def tokyo(value: dt.datetime | None) -> dt.datetime | None:
         return value.astimezone(TOKYO) if value else None
 
-    return {
+    view = {
         "id": notice.id, "state": notice.state.value, "title": notice.title, "body": notice.body,
         "topics": notice.topics, "publish_at": tokyo(notice.publish_at), "expires_at": tokyo(notice.expires_at),
         "published_at": tokyo(notice.published_at), "push": notice.push, "urgency": notice.urgency.value,
         "ttl": notice.ttl,
-        "deliveries": delivery_counts(notice.id) if with_counts else None,
-        "subscribers": count_subscribers(notice.topics) if with_counts else None,
         "template": notice.template_id, "template_fields": notice.template_fields,
         "machine_translated": notice.machine_translated or [],
     }
+    if with_counts:
+        view.update(deliveries=delivery_counts(notice.id), subscribers=count_subscribers(notice.topics))
+    return view
 
 
 def ensure_may_set(state: str | None, notice: Notice | None = None) -> None:
@@ -50,8 +51,11 @@ def ensure_may_set(state: str | None, notice: Notice | None = None) -> None:
 @blp.doc(security=STAFF_ONLY)
 @blp.arguments(NoticeCreateArgs)
 @blp.response(201, NoticeSchema)
+@blp.alt_response(401, description="Missing, unknown or revoked token")
 @blp.alt_response(403, description="Only publishers may schedule")
-@blp.alt_response(422, description="Invalid input, or a template's field missing or invalid")
+@blp.alt_response(422, description="Invalid notice: no Japanese title or text, an empty text, an unknown language or "
+                                   "topic, a time outside 2000-2099, the end not after the start, or a template's field "
+                                   "missing or invalid")
 def create(data: dict[str, Any]) -> dict[str, Any]:
     """Create a notice: `state` draft, or scheduled (default; publishers only). `publish_at` absent = now.
 
@@ -69,7 +73,8 @@ def create(data: dict[str, Any]) -> dict[str, Any]:
 @blp.route("", methods=["GET"])
 @require_action(Action.READ_NOTICES)
 @blp.doc(security=STAFF_ONLY)
-@blp.response(200, NoticeSchema(many=True))
+@blp.response(200, NoticeSummarySchema(many=True))
+@blp.alt_response(401, description="Missing, unknown or revoked token")
 def list_all() -> list[dict[str, Any]]:
     """Every notice, newest first (delivery counts are on each notice's own endpoint)."""
     return [notice_view(n, with_counts=False) for n in services.all_notices()]
@@ -79,6 +84,8 @@ def list_all() -> list[dict[str, Any]]:
 @require_action(Action.READ_NOTICES)
 @blp.doc(security=STAFF_ONLY)
 @blp.response(200, NoticeSchema)
+@blp.alt_response(401, description="Missing, unknown or revoked token")
+@blp.alt_response(404, description="No such notice")
 def get(notice_id: int) -> dict[str, Any]:
     """One notice with `deliveries: {queued, sent, retrying, failed, gone}`."""
     return notice_view(services.get_notice(notice_id))
@@ -89,7 +96,11 @@ def get(notice_id: int) -> dict[str, Any]:
 @blp.doc(security=STAFF_ONLY)
 @blp.arguments(NoticeUpdateArgs)
 @blp.response(200, NoticeSchema)
+@blp.alt_response(401, description="Missing, unknown or revoked token")
+@blp.alt_response(403, description="Only publishers may schedule")
+@blp.alt_response(404, description="No such notice")
 @blp.alt_response(409, description="Already published, expired or cancelled")
+@blp.alt_response(422, description="Invalid changes (as for creating a notice)")
 def update(changes: dict[str, Any], notice_id: int) -> dict[str, Any]:
     """Edit while draft or scheduled (e.g. `{"state": "scheduled"}` to schedule a draft)."""
     notice = services.get_notice(notice_id)
@@ -101,9 +112,16 @@ def update(changes: dict[str, Any], notice_id: int) -> dict[str, Any]:
 @require_action(Action.CANCEL_NOTICES)
 @blp.doc(security=STAFF_ONLY)
 @blp.response(200, NoticeSchema)
+@blp.alt_response(401, description="Missing, unknown or revoked token")
+@blp.alt_response(403, description="Only publishers may cancel")
+@blp.alt_response(404, description="No such notice")
 @blp.alt_response(409, description="Already published, expired or cancelled")
 def cancel(notice_id: int) -> dict[str, Any]:
-    """Cancel a draft or scheduled notice before it goes out."""
+    """Cancel a draft or scheduled notice before it goes out.
+
+    Nothing is deleted: the notice stays, with `state: cancelled`, and is returned; it is never sent
+    and can no longer be edited. Cancelling a published, expired or cancelled notice is a 409.
+    """
     return notice_view(services.cancel_notice(services.get_notice(notice_id), current_actor(), utcnow()))
 
 

@@ -1,8 +1,11 @@
 """The JSON API under /api/v1 and its OpenAPI document at /api/v1/openapi.json."""
 from __future__ import annotations
 
+from typing import Any
+
 from flask import g, request
 from flask_smorest import Api
+from marshmallow import fields
 
 from ..admin.api import blp as admin_api
 from ..admin.api import document_security as document_staff_security
@@ -29,9 +32,18 @@ def _set_api_locale() -> None:
         g.lang = locale_of_request()
 
 
+def _closed_maps(converter: Any, field: fields.Field, **kwargs: Any) -> dict[str, Any]:
+    """A map whose keys the document lists (texts per language) allows no other key; apispec would
+    otherwise describe any key with the values' schema."""
+    if isinstance(field, fields.Dict) and "properties" in field.metadata:
+        return {"additionalProperties": False}
+    return {}
+
+
 def init_api(app) -> JsonApi:
     app.before_request(_set_api_locale)
     api = JsonApi(app, spec_kwargs={"info": {"description": "Shinjuku City resident information, in nine languages."}})
+    api.ma_plugin.converter.add_attribute_function(_closed_maps)
     api.register_blueprint(pages_api)
     api.register_blueprint(push_api)
     api.register_blueprint(procedures_api)

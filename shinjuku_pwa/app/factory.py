@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from flask import Flask, g
+from flask import Flask, g, has_request_context
 from werkzeug.routing import BaseConverter, IntegerConverter
 
 from ..admin.notice_console import bp as notices_console_bp
@@ -15,11 +16,11 @@ from ..composition.health import bp as health_bp
 from ..composition.home import bp as home_bp
 from ..composition.open_data_page import bp as open_data_page_bp
 from ..composition.worker_cli import WORKER_COMMANDS
-from ..core import database, errors, http_caching, i18n, page_cache, request_log, security, versions
+from ..core import database, errors, http_caching, i18n, page_cache, request_limits, request_log, security, versions
 from ..core.assets import bp as assets_bp
 from ..core.config import PROJECT_ROOT, from_environment
 from ..core.extensions import compress, db, migrate
-from ..core.templating import init_templating
+from ..core.templating import init_templating, public_url
 from ..garbage.routes import bp as garbage_bp
 from ..notices.routes import bp as notices_bp
 from ..pages.routes import bp as pages_bp
@@ -56,10 +57,21 @@ class RowIdConverter(IntegerConverter):
         super().__init__(url_map, *args, **kwargs)
 
 
+class PublicUrlFlask(Flask):
+    """Flask whose absolute URLs (`url_for(..., _external=True)`, in code and templates) start with
+    PUBLIC_URL instead of the Host header of the request being answered."""
+
+    def url_for(self, endpoint: str, *, _anchor: str | None = None, _method: str | None = None,
+                _scheme: str | None = None, _external: bool | None = None, **values: Any) -> str:
+        if _external and _scheme is None and has_request_context():
+            return public_url(super().url_for(endpoint, _anchor=_anchor, _method=_method, _external=False, **values))
+        return super().url_for(endpoint, _anchor=_anchor, _method=_method, _scheme=_scheme, _external=_external, **values)
+
+
 def create_app(config: dict | None = None) -> Flask:
     settings = from_environment()
     settings.update(config or {})
-    app = Flask(
+    app = PublicUrlFlask(
         "shinjuku_pwa",
         instance_path=settings["INSTANCE_PATH"],
         template_folder=str(PROJECT_ROOT / "templates"),
@@ -75,6 +87,7 @@ def create_app(config: dict | None = None) -> Flask:
     request_log.init_app(app)  # first: its request line is written after every other hook
     db.init_app(app)
     database.init_app(app)
+    request_limits.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     compress.init_app(app)
     i18n.init_app(app)

@@ -33,6 +33,10 @@ _TYPE_MESSAGES = {  # most specific classes first
 # types them, PostgreSQL refuses NUL in text and UTF-8 cannot encode a lone surrogate, so letting
 # them through would end in a database error instead of an answer.
 _UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+# The same rule as a JSON Schema pattern, so the OpenAPI document says what is refused. Lone
+# surrogates are left out of it: JSON text cannot hold one unescaped, and a surrogate range makes
+# the pattern unusable to tools that generate requests from the document (schemathesis).
+STORABLE_TEXT_PATTERN = "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f]*$"
 
 
 def _strings(value, name: str | None = None) -> Iterator[tuple[str | None, str]]:
@@ -87,6 +91,8 @@ class ApiSchema(InputSchema):
                 messages["invalid"] = message
                 break
         field_obj.error_messages = messages
+        if self.refuses_unstorable_text and isinstance(field_obj, fields.String) and "pattern" not in field_obj.metadata:
+            field_obj.metadata = {**field_obj.metadata, "pattern": STORABLE_TEXT_PATTERN}
 
 
 def LangField(**kwargs) -> fields.String:  # noqa: N802 - reads like a field class

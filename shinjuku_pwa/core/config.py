@@ -126,6 +126,10 @@ def from_environment() -> dict:
         # Logs (core/request_log.py): "json", one object per line (production), or "text" (`make run`).
         "LOG_FORMAT": "text" if os.environ.get("LOG_FORMAT", "json").strip().lower() == "text" else "json",
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO").strip().upper(),
+        # Where residents reach the site (scheme, host and port, no path): every absolute URL (hreflang,
+        # .ics links, url_for(_external=True)) starts with it, never with the request's Host header, which
+        # anyone can set (a poisoned Host would otherwise reach a shared cache). The default is `make run`'s.
+        "PUBLIC_URL": os.environ.get("PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/"),
         # Shown in the page footer as where the service runs from; never a secret.
         "SITE_NAME": os.environ.get("SITE_NAME", ""),
         **_staff_and_security_settings(),

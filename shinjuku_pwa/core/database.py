@@ -15,6 +15,7 @@ locked", and every write under a write lock taken with BEGIN IMMEDIATE:
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -62,7 +63,10 @@ def _configure_sqlite(engine) -> None:
         if not cursor.connection.in_transaction:  # no read snapshot to upgrade: the statement waits itself
             return
         connection.info[_HOLDS_WRITE_LOCK] = True
-        cursor.execute("COMMIT")  # only reads so far: nothing is lost
+        try:
+            cursor.execute("COMMIT")  # only reads so far: nothing is lost
+        except sqlite3.OperationalError:
+            return  # a read still in progress holds the snapshot: write within it, as SQLite alone would
         cursor.execute("BEGIN IMMEDIATE")
 
     @event.listens_for(engine, "commit")

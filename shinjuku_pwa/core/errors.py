@@ -66,6 +66,7 @@ def _message_for(status: int) -> str:
         404: _("We could not find that page."),
         405: _("That method is not allowed here."),
         413: _("What you sent is too large."),
+        414: _("That address is too long."),
         422: _("Some of what you sent is not valid."),
         429: _("Too many requests. Please wait a moment and try again."),
     }

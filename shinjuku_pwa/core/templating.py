@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Flask, g, request, url_for
+from flask import Flask, current_app, g, request, url_for
+from flask_babel import format_datetime
 
 from .assets import asset_url
 from .i18n import LOCALES, current_locale, localized, localized_place, reader_date, reader_datetime
@@ -16,6 +17,11 @@ def url_in_locale(code: str) -> str:
         args.update({k: v for k, v in request.args.items() if k not in args})
         return url_for(request.endpoint, **args)
     return url_for("home.home", lang=code)
+
+
+def public_url(path: str) -> str:
+    """An absolute URL for a path of ours, on PUBLIC_URL: never built from the request's Host header."""
+    return current_app.config["PUBLIC_URL"] + path
 
 
 def html_lang() -> str:
@@ -37,6 +43,7 @@ def init_templating(app: Flask) -> None:
         asset_url=asset_url,
         LOCALES=LOCALES,
         url_in_locale=url_in_locale,
+        public_url=public_url,
         html_lang=html_lang,
         current_locale=current_locale,
         localized=localized,

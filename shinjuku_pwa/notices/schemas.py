@@ -1,10 +1,12 @@
 """Staff input for notices, and what the staff API answers. Times are entered and shown in Asia/Tokyo."""
 from __future__ import annotations
 
+import datetime as dt
+
 from flask_babel import lazy_gettext
 from marshmallow import ValidationError, fields, validate, validates, validates_schema
 
-from ..core.api_fields import ApiSchema
+from ..core.api_fields import STORABLE_TEXT_PATTERN, ApiSchema
 from ..core.clock import TOKYO
 from ..core.i18n import LOCALE_CODES
 from .models import TOPICS, NoticeState, Urgency
@@ -16,9 +18,16 @@ BODY_MAX = 5000
 
 
 def _texts(max_length: int, **kwargs) -> fields.Dict:
+    # The document says what is refused: an empty map, a map without Japanese, an empty text.
     return fields.Dict(
         keys=fields.String(validate=validate.OneOf(LOCALE_CODES, error=lazy_gettext("Unknown language."))),
         values=fields.String(validate=validate.Length(min=1, max=max_length)),
+        metadata={
+            "properties": {code: {"type": "string", "minLength": 1, "maxLength": max_length,
+                                  "pattern": STORABLE_TEXT_PATTERN} for code in LOCALE_CODES},
+            "additionalProperties": False, "required": ["ja"], "minProperties": 1,
+            "description": "Text per language code; Japanese (`ja`) is required, no text may be empty",
+        },
         **kwargs,
     )
 
@@ -28,9 +37,21 @@ def _topics(**kwargs) -> fields.List:
                        validate=validate.Length(min=1, max=len(TOPICS)), **kwargs)
 
 
+# Times a notice may have. Outside them a typo (year 0047) would also be shown with Tokyo's 1887 local
+# mean time offset (+09:18:59), which no RFC 3339 reader accepts.
+EARLIEST = dt.datetime(2000, 1, 1, tzinfo=TOKYO)
+LATEST = dt.datetime(2100, 1, 1, tzinfo=TOKYO)
+
+
 def _tokyo_time(**kwargs) -> fields.AwareDateTime:
     # A time typed without an offset means Tokyo time (staff in the ward office), never UTC.
-    return fields.AwareDateTime(default_timezone=TOKYO, **kwargs)
+    return fields.AwareDateTime(
+        default_timezone=TOKYO,
+        validate=validate.Range(min=EARLIEST, max=LATEST, max_inclusive=False,
+                                error=lazy_gettext("Not a valid date and time.")),
+        metadata={"description": "From 2000 to 2099; without an offset, Tokyo time"},
+        **kwargs,
+    )
 
 
 class NoticeFields(ApiSchema):
@@ -121,9 +142,11 @@ class DeliveryCountsSchema(ApiSchema):
     gone = fields.Integer()
 
 
-class NoticeSchema(ApiSchema):
+class NoticeSummarySchema(ApiSchema):
+    """A notice in the list: without delivery counts (they are on each notice's own endpoint)."""
+
     id = fields.Integer()
-    state = fields.String()
+    state = fields.String(metadata={"enum": [s.value for s in NoticeState]})
     title = fields.Dict(keys=fields.String(), values=fields.String())
     body = fields.Dict(keys=fields.String(), values=fields.String())
     topics = fields.List(fields.String())
@@ -133,6 +156,11 @@ class NoticeSchema(ApiSchema):
     push = fields.Boolean()
     urgency = fields.String()
     ttl = fields.Integer()
+
+
+class NoticeSchema(NoticeSummarySchema):
+    """One notice with how far it has gone out."""
+
     deliveries = fields.Nested(DeliveryCountsSchema)
     subscribers = fields.Integer(metadata={"description": "Subscriptions whose topics match (reach if sent now)"})
     template = fields.String(allow_none=True, metadata={"description": "The template it was made from, if any"})

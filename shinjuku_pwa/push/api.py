@@ -31,7 +31,9 @@ def _subscribe_limit() -> str:
 @blp.arguments(SubscribeArgs)
 @blp.response(201, SubscriptionStateSchema)
 @blp.alt_response(200, schema=SubscriptionStateSchema, description="The same endpoint again: topics and language updated")
-@blp.alt_response(422, description="Invalid subscription, topic or language")
+@blp.alt_response(422, description="Invalid subscription, topic or language: the endpoint must be https on a browser "
+                                   "push service, the keys a real P-256 public key and a 16-byte auth secret")
+@blp.alt_response(429, description="Too many subscriptions from this address (PUSH_SUBSCRIBE_LIMIT_PER_IP)")
 def subscribe(data: dict[str, Any]) -> tuple[dict[str, Any], int]:
     """Subscribe a browser to topics, in a language (re-posting the same endpoint updates it)."""
     row, created = save_subscription(data, dt.datetime.now(dt.UTC))

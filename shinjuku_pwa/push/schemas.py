@@ -5,7 +5,7 @@ from flask import current_app
 from flask_babel import lazy_gettext
 from marshmallow import ValidationError, fields, validate, validates
 
-from ..core.api_fields import ApiSchema, LangField
+from ..core.api_fields import STORABLE_TEXT_PATTERN, ApiSchema, LangField
 from ..notices.models import TOPICS
 from .endpoints import Allowlist, EndpointRefused, check_auth_secret, check_endpoint, check_p256dh
 
@@ -42,7 +42,10 @@ class SubscriptionKeys(ApiSchema):
 class PushSubscriptionJson(ApiSchema):
     """The browser's PushSubscription.toJSON()."""
 
-    endpoint = fields.String(required=True, validate=validate.Length(max=2000))
+    endpoint = fields.String(required=True, validate=validate.Length(min=1, max=2000), metadata={
+        "pattern": "^https://" + STORABLE_TEXT_PATTERN[1:],
+        "description": "https, on a browser push service's host (others are refused with 422)",
+    })
     expirationTime = fields.Raw(load_default=None, allow_none=True)  # noqa: N815 - the browser's name
     keys = fields.Nested(SubscriptionKeys, required=True)
 

@@ -79,7 +79,7 @@ def test_language_switcher_and_hreflang_stay_on_the_same_page(client):
     html = client.get(f"/en/pages/{SAMPLE_PAGE}").get_data(as_text=True)
     for code in LOCALE_CODES:
         assert f'href="/{code}/pages/{SAMPLE_PAGE}"' in html
-        assert re.search(rf'<link rel="alternate" hreflang="[^"]+" href="http://localhost/{code}/pages/{SAMPLE_PAGE}">', html)
+        assert re.search(rf'<link rel="alternate" hreflang="[^"]+" href="http://127.0.0.1:8000/{code}/pages/{SAMPLE_PAGE}">', html)
     assert 'hreflang="x-default"' in html
 
 
