@@ -4,7 +4,6 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import Flask, current_app, g, request, url_for
-from flask_babel import format_datetime
 
 from .assets import asset_url
 from .i18n import LOCALES, current_locale, localized, localized_place, reader_date, reader_datetime
