@@ -124,3 +124,17 @@ def partly_translated_app(make_app, tmp_path):
     with app.app_context():
         import_content(tmp_path / "content")
     return app
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """Tests of PostgreSQL-only behaviour belong to the PostgreSQL pass (.ci/run runs both).
+
+    On SQLite they are deselected, and pytest reports how many, rather than collected and skipped:
+    CI skips nothing, and each test runs in exactly the pass it is about.
+    """
+    if ON_POSTGRES:
+        return
+    elsewhere = [item for item in items if item.get_closest_marker("postgres") or item.get_closest_marker("production")]
+    if elsewhere:
+        config.hook.pytest_deselected(items=elsewhere)
+        items[:] = [item for item in items if item not in elsewhere]

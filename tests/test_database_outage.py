@@ -11,7 +11,6 @@ from babel.support import Translations
 from sqlalchemy.engine import make_url
 
 from shinjuku_pwa.core.config import PROJECT_ROOT
-from tests.conftest import ON_POSTGRES
 from tests.content_factory import make_content
 from tests.serving import Browser, Deployment, Host, free_port
 from tests.tcp_proxy import TcpProxy
@@ -63,7 +62,7 @@ def test_a_server_started_without_its_database_is_alive_not_ready_and_answers_50
     assert_database_is_away(host)
 
 
-@pytest.mark.skipif(not ON_POSTGRES, reason="cuts a PostgreSQL connection; runs in the PostgreSQL pass (DATABASE_URL)")
+@pytest.mark.postgres  # cuts a PostgreSQL connection: runs in the PostgreSQL pass
 def test_a_server_becomes_ready_when_its_database_comes_back_and_recovers_after_an_outage(deployment, tmp_path):
     deployment.migrate()
     deployment.import_content(make_content(tmp_path / "content"))

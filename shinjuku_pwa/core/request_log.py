@@ -6,7 +6,7 @@ token, else a new one; sent back on every response), method, route, endpoint, st
 duration. Nothing personal: the route is the URL rule (`/<locale:lang>/pages/<slug>`), never the
 path or query string as sent (search text, answers to life-event questions); no IP address, no
 user agent, no cookie; push endpoints are logged by their origin only (push/subscriptions.py).
-gunicorn's own access log (which has the client's IP) is off unless LOG_FORMAT=text.
+gunicorn's own access log (which has the client's IP) is off (gunicorn.conf.py): this line replaces it.
 """
 from __future__ import annotations
 
