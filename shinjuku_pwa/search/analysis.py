@@ -209,8 +209,17 @@ def word_terms(text: str) -> tuple[Term, ...]:
         else:
             pos += 1
             folded = run.text.lower()
-            terms.append(Term(folded, pos, run.start, run.start + len(run.text), folded))
+            terms.append(Term(fold_nasals(folded), pos, run.start, run.start + len(run.text), folded))
     return tuple(terms)
+
+
+_NASAL_CONJUNCT = re.compile("[\u0919\u091e\u0923\u0928\u092e]\u094d(?=[\u0915-\u0939])")  # ङ् ञ् ण् न् म् + consonant
+
+
+def fold_nasals(word: str) -> str:
+    """Devanagari spells a nasal before a consonant either way (सङ्कलन = संकलन, कसिङ्गर = कसिंगर,
+    and ँ for ं): index and search one form, the anusvara."""
+    return _NASAL_CONJUNCT.sub("\u0902", word).replace("\u0901", "\u0902")
 
 
 def word_pairs(words: list[str] | tuple[str, ...]) -> list[str]:

@@ -3,12 +3,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import g
+from flask_babel import refresh
 from flask_smorest import Blueprint
 
 from ..core.page_cache import not_page_cached
 from . import service
 from .schemas import SearchArgs, SearchResponseSchema, SuggestArgs, SuggestResponseSchema
 from .snippets import snippet_html
+from .sources import type_names
 
 blp = Blueprint("search-api", __name__, url_prefix="/api/v1", description="Search in nine languages")
 
@@ -25,6 +28,9 @@ def search(args: dict[str, Any]) -> dict[str, Any]:
         page=args["page"], per_page=args["per_page"],
     )
     names = service.category_names(args["lang"])
+    g.lang = args["lang"]  # names of kinds in the reader's language (the URL names none here)
+    refresh()
+    kinds = type_names()
     return {
         "query": outcome.query,
         "lang": outcome.lang,
@@ -34,7 +40,7 @@ def search(args: dict[str, Any]) -> dict[str, Any]:
         "results": [{**vars(result), "snippet": snippet_html(result.snippet)} for result in outcome.results],
         "facets": {
             "category": [{"value": f.value, "name": names.get(f.value, f.value), "count": f.count} for f in outcome.categories],
-            "type": [{"value": f.value, "name": f.value, "count": f.count} for f in outcome.types],
+            "type": [{"value": f.value, "name": kinds.get(f.value, f.value), "count": f.count} for f in outcome.types],
         },
         "suggestion": outcome.suggestion,
         "other_languages_only": outcome.other_languages_only,

@@ -57,6 +57,14 @@ class Catalog:
         return {(info.type, info.id, info.locale): docnum for docnum, info in enumerate(self.items)}
 
     @cached_property
+    def docnums_by_item(self) -> dict[tuple[str, str], dict[str, int]]:
+        """Each item's documents by locale, in index order: which versions an item has, in one lookup."""
+        versions: dict[tuple[str, str], dict[str, int]] = {}
+        for docnum, info in enumerate(self.items):
+            versions.setdefault(info.item, {})[info.locale] = docnum
+        return versions
+
+    @cached_property
     def best_bets_by_query(self) -> dict[tuple[str, ...], list[tuple[str, str]]]:
         pinned: dict[tuple[str, ...], list[tuple[str, str]]] = {}
         for bet in self.best_bets:

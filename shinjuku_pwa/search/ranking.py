@@ -3,9 +3,14 @@
 Every locale is searched at once. A match counts fully in the reader's own locale, a little
 less in the locales the reader falls back to (easy Japanese, Japanese) and in English (so
 English words typed in the Japanese UI find the English pages), and least in the others.
-Each item appears once, in the best-scoring of its languages, except that a language far from
-the reader's gives way to the reader's own (or their fallbacks, or English); the view says when
-the language shown is not the reader's.
+Each item appears once, scored by the best of its languages but shown as the link opens it:
+in the reader's own language when the item has it, else in what the reader's URL serves (easy
+Japanese, Japanese); a match in English for an item the reader's language lacks is shown, and
+linked, in English. The view says when the language shown is not the reader's.
+
+Items whose score is far below the best one are cut (RELATIVE_CUTOFF), so a tail of pages that
+merely mention a word does not drown the answer. Pages (the overview residents want first)
+count a little more than single procedures, life events and notices.
 """
 from __future__ import annotations
 
@@ -19,6 +24,10 @@ from .catalog import Catalog, ItemInfo
 READER_LOCALE_WEIGHT = 1.0
 NEAR_LOCALE_WEIGHT = 0.75  # the reader's fallbacks (ja-easy, ja) and English
 OTHER_LOCALE_WEIGHT = 0.5
+# An item's kind, as a prior: the overview page of a subject before a procedure that only
+# concerns one case of it (介護保険 → the care insurance page, not "return the card after a death").
+TYPE_WEIGHTS = {"page": 1.0, "notice": 1.0, "procedure": 0.7, "life_event": 0.9}
+RELATIVE_CUTOFF = 0.2  # items scoring below this share of the best item are not shown
 
 
 @dataclass(frozen=True)
@@ -43,14 +52,20 @@ def locale_weight(doc_locale: str, reader_locale: str) -> float:
     return OTHER_LOCALE_WEIGHT
 
 
+def link_locale(doc_locale: str, lang: str) -> str:
+    """The locale of the link to a document shown to a reader of `lang`: their own URL when it serves
+    that document (their language or its fallbacks), else the document's own (English, say)."""
+    return lang if doc_locale in content_fallbacks(lang) else doc_locale
+
+
 def rank_items(hits: list[tuple[float, int]], catalog: Catalog, lang: str) -> list[RankedItem]:
-    """One entry per item, in its best-scoring language after weighting, best first."""
+    """One entry per item, scored by its best-scoring language after weighting, best first."""
     weights = {code: locale_weight(code, lang) for code in LOCALE_CODES}
     items = catalog.items
     best: dict[tuple[str, str], tuple[float, int]] = {}
     for score, docnum in hits:
         info = items[docnum]
-        weighted = score * weights.get(info.locale, OTHER_LOCALE_WEIGHT)
+        weighted = score * weights.get(info.locale, OTHER_LOCALE_WEIGHT) * TYPE_WEIGHTS.get(info.type, 1.0)
         key = (info.type, info.id)
         current = best.get(key)
         if current is None or weighted > current[0]:
@@ -60,23 +75,36 @@ def rank_items(hits: list[tuple[float, int]], catalog: Catalog, lang: str) -> li
     return sorted(ranked, key=lambda r: (-r.score, r.info.type, r.info.id))
 
 
+def cut_tail(ranked: list[RankedItem]) -> list[RankedItem]:
+    """Drop the items far below the best one (best bets always stay)."""
+    if not ranked:
+        return ranked
+    floor = max(r.score for r in ranked) * RELATIVE_CUTOFF
+    return [r for r in ranked if r.best_bet or r.score >= floor]
+
+
 def _shown_docnum(catalog: Catalog, docnum: int, lang: str) -> int:
-    """The document to show for a hit: itself, unless it is in a language the reader did not ask
-    for and cannot be assumed to read (a Vietnamese title for a Nepali reader); then the item in
-    the reader's language, their fallbacks or English, which the link opens anyway."""
+    """The document to show for a hit: the one the reader's link opens (their language, else easy
+    Japanese, else Japanese), unless the hit is in English and the item lacks the reader's
+    language: then the English one, linked in English (link_locale)."""
     info = catalog.items[docnum]
-    if locale_weight(info.locale, lang) > OTHER_LOCALE_WEIGHT:
+    own = catalog.docnums_by_item[info.item].get(lang)
+    if own is not None:
+        return own
+    if info.locale == "en":
         return docnum
-    nearer = _docnum_for_reader(catalog, info.item, lang)
-    return docnum if nearer is None else nearer
+    served = _docnum_for_reader(catalog, info.item, lang)
+    return docnum if served is None else served
 
 
 def _docnum_for_reader(catalog: Catalog, item: tuple[str, str], lang: str) -> int | None:
+    versions = catalog.docnums_by_item.get(item)
+    if not versions:
+        return None
     for locale in (*content_fallbacks(lang), "en"):
-        docnum = catalog.docnum_by_key.get((*item, locale))
-        if docnum is not None:
-            return docnum
-    return next((n for (t, i, _), n in catalog.docnum_by_key.items() if (t, i) == item), None)
+        if locale in versions:
+            return versions[locale]
+    return next(iter(versions.values()))
 
 
 def pin_best_bets(ranked: list[RankedItem], catalog: Catalog, words: tuple[str, ...], lang: str) -> list[RankedItem]:

@@ -10,6 +10,7 @@ from marshmallow import ValidationError
 from ..core.page_cache import not_page_cached
 from . import service
 from .schemas import SearchPageArgs
+from .sources import type_names
 from .upkeep import follow_versions
 
 bp = Blueprint("search", __name__)
@@ -24,7 +25,7 @@ def results(lang: str) -> str | tuple[str, int]:
     except ValidationError as exc:
         return render_template(
             "search/results.html", query=request.args.get("q", ""), errors=exc.messages, outcome=None,
-            category=None, item_type=None, names={}, help=service.help_for_no_results(lang),
+            category=None, item_type=None, names={}, type_names=type_names(), help=service.help_for_no_results(lang),
         ), 422
     outcome = None
     if args["q"].strip():
@@ -37,6 +38,7 @@ def results(lang: str) -> str | tuple[str, int]:
         category=args["category"],
         item_type=args["type"],
         names=service.category_names(lang),
+        type_names=type_names(),
         help=service.help_for_no_results(lang) if outcome is None or not outcome.total else None,
     )
 

@@ -29,7 +29,7 @@ from .fallback import match_documents, query_words
 from .index import LiveIndex
 from .models import MISS_QUERY_LENGTH, SearchMiss
 from .query import MAX_QUERY_CHARS, QueryTerms, build_query, restrict, suggestion_text, understand
-from .ranking import FacetCount, RankedItem, facet_counts, locale_weight, pin_best_bets, rank_items
+from .ranking import FacetCount, RankedItem, cut_tail, facet_counts, link_locale, locale_weight, pin_best_bets, rank_items
 from .snippets import Segments, has_match, make_snippet
 from .sources import url_in
 from .upkeep import (  # noqa: F401 (refresh_index and friends are part of this module's interface)
@@ -111,7 +111,7 @@ def _result(live: LiveIndex, entry: RankedItem, terms: QueryTerms, lang: str) ->
         type=info.type,
         id=info.id,
         title=info.title,
-        url=url_in(info.url, lang),
+        url=url_in(info.url, link_locale(info.locale, lang)),
         snippet=snippet,
         category=info.category,
         score=round(entry.score, 4),
@@ -152,8 +152,8 @@ def find_matches(terms: QueryTerms, lang: str, deadline: float, with_grams: bool
             if (not category or r.info.category == category) and (not item_type or r.info.type == item_type)
         ]
         if len(ranked) >= GRAMS_BELOW or not terms.grams:
-            return Matches(live, ranked, grams, timed_out)
-    return Matches(live, ranked, True, timed_out)
+            return Matches(live, cut_tail(ranked), grams, timed_out)
+    return Matches(live, cut_tail(ranked), True, timed_out)
 
 
 def search(query: str, lang: str, category: str | None = None, item_type: str | None = None,
@@ -232,7 +232,7 @@ def _search_database(text: str, lang: str, category: str | None, item_type: str 
     words = query_words(text)
     results = [
         SearchResult(
-            type=hit.doc.type, id=hit.doc.id, title=hit.doc.title, url=url_in(hit.doc.url, lang),
+            type=hit.doc.type, id=hit.doc.id, title=hit.doc.title, url=url_in(hit.doc.url, link_locale(hit.doc.locale, lang)),
             snippet=make_snippet(hit.doc.summary if has_match(make_snippet(hit.doc.summary, words)) else hit.doc.body, words),
             category=hit.doc.category, score=round(hit.score, 4), lang=hit.doc.locale, fallback=hit.doc.locale != lang,
         )
@@ -265,7 +265,8 @@ def suggest(query: str, lang: str, limit: int = SUGGESTION_LIMIT) -> list[Comple
         if info.item not in best or rank < best[info.item][0]:
             best[info.item] = (rank, info)
     chosen = sorted(best.values(), key=lambda pair: pair[0])[:limit]
-    return [Completion(info.type, info.id, info.title, url_in(info.url, lang), info.locale) for _, info in chosen]
+    return [Completion(info.type, info.id, info.title, url_in(info.url, link_locale(info.locale, lang)), info.locale)
+            for _, info in chosen]
 
 
 # --- around the results ----------------------------------------------------------------

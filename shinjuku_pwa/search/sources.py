@@ -11,10 +11,12 @@ The interface, for whoever adds a kind of content (procedures, life events, noti
 
    `url` holds `{lang}` where the reader's locale goes (`localized_url` builds it from an
    endpoint), so a result always links to the item in the reader's language.
-2. Add it to `SOURCES` below: that one line is all. `type` is what the API's `type` filter
-   and each result's `type` say, so keep it a short stable word.
-3. When the content changes outside `content import` (a notice published or withdrawn),
-   call `shinjuku_pwa.search.service.refresh_index()` after the commit.
+2. Add it to `SOURCES` below with its type and the name residents read for that kind of item
+   (`lazy_gettext`, translated in every resident catalog): that one line is all. `type` is what
+   the API's `type` filter and each result's `type` say, so keep it a short stable word.
+3. When the content changes outside `content import` (a notice published or withdrawn), bump
+   its state version (core/versions.py) in the same transaction: every host's index follows
+   it (search/upkeep.py). Indexing, the database fallback and facet names all read SOURCES.
 """
 from __future__ import annotations
 
@@ -25,6 +27,7 @@ from dataclasses import dataclass
 from urllib.parse import unquote
 
 from flask import current_app
+from flask_babel import lazy_gettext
 from sqlalchemy import select
 
 from ..core.extensions import db
@@ -147,15 +150,27 @@ def notice_documents() -> Iterator[SearchDocument]:
             )
 
 
+@dataclass(frozen=True)
+class Source:
+    type: str  # the SearchDocument.type its documents carry
+    name: object  # a lazy_gettext string: what residents read for this kind (facets, result labels)
+    documents: Callable[[], Iterable[SearchDocument]]
+
+
 # Every source of searchable items: one line per kind of content.
-SOURCES: list[Callable[[], Iterable[SearchDocument]]] = [
-    page_documents,
-    procedure_documents,
-    life_event_documents,
-    notice_documents,
+SOURCES: list[Source] = [
+    Source("page", lazy_gettext("Information page"), page_documents),
+    Source("procedure", lazy_gettext("Procedure"), procedure_documents),
+    Source("life_event", lazy_gettext("Life event"), life_event_documents),
+    Source("notice", lazy_gettext("Notice"), notice_documents),
 ]
 
 
 def all_documents() -> Iterator[SearchDocument]:
     for source in SOURCES:
-        yield from source()
+        yield from source.documents()
+
+
+def type_names() -> dict[str, str]:
+    """Each kind of item's name in the current request's language."""
+    return {source.type: str(source.name) for source in SOURCES}

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from shinjuku_pwa.search.catalog import Catalog, ItemInfo
 from shinjuku_pwa.search.curation import BestBet
-from shinjuku_pwa.search.ranking import facet_counts, locale_weight, pin_best_bets, rank_items
+from shinjuku_pwa.search.ranking import RankedItem, cut_tail, facet_counts, link_locale, locale_weight, pin_best_bets, rank_items
 
 ITEMS = [
     ItemInfo("page", "moving-in", "ja", "moving", "転入届", "/{lang}/pages/moving-in"),
@@ -51,3 +51,25 @@ def test_facets_count_items_by_category_and_by_type():
     ranked = rank_items([(3.0, 0), (2.0, 2), (1.0, 4)], catalog(), "ja")
     assert [(f.value, f.count) for f in facet_counts(ranked, "type")] == [("page", 2), ("notice", 1)]
     assert {f.value for f in facet_counts(ranked, "category")} == {"moving", "garbage", "disaster"}
+
+
+def test_the_overview_page_outranks_a_procedure_that_matched_a_little_better():
+    items = [ItemInfo("procedure", "card-return", "ja", "", "介護保険証の返還", "/{lang}/procedures/card-return"),
+             ItemInfo("page", "care-insurance", "ja", "welfare", "介護保険", "/{lang}/pages/care-insurance")]
+    ranked = rank_items([(10.0, 0), (9.0, 1)], Catalog(items=items, completions=[], vocabulary={}), "ja")
+    assert [r.info.id for r in ranked] == ["care-insurance", "card-return"]
+
+
+def test_items_far_below_the_best_are_cut_but_best_bets_stay():
+    ranked = rank_items([(100.0, 0), (30.0, 2), (5.0, 4)], catalog(), "ja")
+    assert [r.info.id for r in cut_tail(ranked)] == ["moving-in", "oversized-garbage"]
+    pinned = [RankedItem(r.info, r.docnum, r.score, best_bet=r.info.id == "typhoon") for r in ranked]
+    assert [r.info.id for r in cut_tail(pinned)] == ["moving-in", "oversized-garbage", "typhoon"]
+
+
+def test_a_match_is_shown_in_the_readers_own_version_and_an_english_one_links_to_english():
+    ranked = rank_items([(10.0, 2)], catalog(), "ko")
+    assert (ranked[0].info.locale, link_locale(ranked[0].info.locale, "ko")) == ("ko", "ko")
+    ranked = rank_items([(10.0, 1)], catalog(), "ko")  # moving-in: matched in English, no Korean version
+    assert (ranked[0].info.locale, link_locale(ranked[0].info.locale, "ko")) == ("en", "en")
+    assert link_locale("ja-easy", "ne") == "ne" and link_locale("ja", "ne") == "ne"

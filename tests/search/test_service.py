@@ -31,8 +31,8 @@ def test_the_words_next_to_each_other_rank_above_the_same_words_apart(context):
 def test_the_page_in_the_readers_language_is_shown_instead_of_its_japanese_version(context):
     outcome = service.search("粗大ごみ", "ko", count_miss=False)
     assert ids(outcome).count("oversized-garbage") == 1
-    first = outcome.results[0]
-    assert (first.id, first.lang, first.fallback) == ("oversized-garbage", "ja", True)
+    first = outcome.results[0]  # matched in Japanese, shown (and linked) in the reader's Korean
+    assert (first.id, first.lang, first.fallback, first.url) == ("oversized-garbage", "ko", False, "/ko/pages/oversized-garbage")
     korean = service.search("대형 쓰레기", "ko", count_miss=False).results[0]
     assert (korean.id, korean.lang, korean.fallback) == ("oversized-garbage", "ko", False)
 
@@ -55,9 +55,15 @@ def test_when_nothing_matches_in_the_readers_language_japanese_results_follow_wi
     assert outcome.other_languages_only and outcome.results[0].fallback
 
 
-def test_english_words_typed_in_the_japanese_ui_find_the_english_pages(context):
+def test_english_words_typed_in_the_japanese_ui_find_the_page_shown_as_its_link_opens_it_in_japanese(context):
     outcome = service.search("oversized garbage", "ja", count_miss=False)
-    assert outcome.results[0].id == "oversized-garbage" and outcome.results[0].lang == "en"
+    assert outcome.results[0].id == "oversized-garbage" and outcome.results[0].lang == "ja"
+    assert outcome.results[0].url == "/ja/pages/oversized-garbage"
+
+
+def test_english_words_on_a_site_whose_language_an_item_lacks_show_and_open_the_english_version(context):
+    result = service.search("resident tax", "ne", count_miss=False).results[0]
+    assert (result.id, result.lang, result.url) == ("residence-tax", "en", "/en/pages/residence-tax")
 
 
 def test_the_url_of_a_result_is_in_the_readers_language(context):
