@@ -6,6 +6,7 @@ import asyncio
 import datetime as dt
 import logging
 import signal
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from flask import Flask
@@ -14,7 +15,16 @@ from ..core import versions
 from ..core.clock import utcnow
 from ..core.database import write_transaction
 from ..notices.services import expire_due, take_due_notices
-from ..push.dispatcher import build_jobs, claim_batch, decide, enqueue_deliveries, record_outcomes
+from ..push.dispatcher import (
+    HEARTBEAT_FRACTION,
+    LEASE,
+    build_jobs,
+    claim_batch,
+    decide,
+    enqueue_deliveries,
+    record_outcomes,
+    renew_leases,
+)
 from ..push.sender import PushSender
 from ..push.vapid import signer_for
 from ..search.service import refresh_index
@@ -54,11 +64,27 @@ def sender_for(app: Flask) -> PushSender:
                       connections_per_origin=app.config["PUSH_CONNECTIONS_PER_ORIGIN"])
 
 
-async def run_pass(sender: PushSender, clock=utcnow, batch_size: int = 500, max_batches: int | None = None) -> PassReport:
+def lease_for(app: Flask) -> dt.timedelta:
+    return dt.timedelta(seconds=app.config["PUSH_LEASE_SECONDS"])
+
+
+async def _keep_leased(delivery_ids: list[int], clock: Callable[[], dt.datetime], lease: dt.timedelta) -> None:
+    """Renew the batch's lease every lease/HEARTBEAT_FRACTION until cancelled (when the batch is recorded)."""
+    while True:
+        await asyncio.sleep(lease.total_seconds() / HEARTBEAT_FRACTION)
+        try:
+            renew_leases(delivery_ids, clock(), lease)
+        except Exception:  # a database hiccup: the next beat tries again before the lease runs out
+            log.exception("push lease renewal failed")
+
+
+async def run_pass(sender: PushSender, clock: Callable[[], dt.datetime] = utcnow, batch_size: int = 500,
+                   max_batches: int | None = None, lease: dt.timedelta = LEASE) -> PassReport:
     """Publish what is due, send until nothing due is left (or max_batches), then refresh the search index.
 
     Phones first: rebuilding this host's index takes seconds, and web hosts follow the version
-    bumped by publishing on their own (core/versions.py).
+    bumped by publishing on their own (core/versions.py). While a batch is in flight its lease
+    is renewed (a heartbeat), so a short lease never expires under a live worker.
     """
     report = PassReport()
     now = clock()
@@ -67,11 +93,15 @@ async def run_pass(sender: PushSender, clock=utcnow, batch_size: int = 500, max_
     batches = 0
     while max_batches is None or batches < max_batches:
         now = clock()
-        claimed = claim_batch(now, batch_size)
+        claimed = claim_batch(now, batch_size, lease)
         if not claimed:
             break
-        prepared = build_jobs(claimed, now)
-        answers = prepared.settled + await sender.send(prepared.jobs)
+        heartbeat = asyncio.create_task(_keep_leased([c.delivery_id for c in claimed], clock, lease))
+        try:
+            prepared = build_jobs(claimed, now)
+            answers = prepared.settled + await sender.send(prepared.jobs)
+        finally:
+            heartbeat.cancel()
         done = clock()
         report.add(record_outcomes(decide(answers, claimed, prepared.lifetimes, done), done))
         batches += 1
@@ -93,7 +123,7 @@ async def run_forever(app, idle_seconds: float = 1.0, clock=utcnow) -> None:
     async with sender_for(app) as sender:
         while not stop.is_set():
             try:
-                report = await run_pass(sender, clock, batch_size=app.config["PUSH_BATCH_SIZE"])
+                report = await run_pass(sender, clock, batch_size=app.config["PUSH_BATCH_SIZE"], lease=lease_for(app))
             except Exception:  # a database hiccup must not kill the worker: log and try again
                 log.exception("push pass failed")
                 report = PassReport()

@@ -11,7 +11,7 @@ from types import FrameType
 import click
 from flask import current_app
 
-from .publishing import PassReport, run_forever, run_pass, sender_for
+from .publishing import PassReport, lease_for, run_forever, run_pass, sender_for
 
 
 @click.command("worker")
@@ -50,7 +50,7 @@ def send_due_command(once: bool) -> None:
 
     async def one_pass() -> PassReport:
         async with sender_for(app) as sender:
-            return await run_pass(sender, batch_size=app.config["PUSH_BATCH_SIZE"])
+            return await run_pass(sender, batch_size=app.config["PUSH_BATCH_SIZE"], lease=lease_for(app))
 
     report = asyncio.run(one_pass())
     click.echo(f"Published {len(report.published)} notice(s); deliveries: {report.counts}")

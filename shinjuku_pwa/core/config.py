@@ -112,8 +112,13 @@ def from_environment() -> dict:
         "PAGE_CACHE_SECONDS": float(os.environ.get("PAGE_CACHE_SECONDS", "120")),
         # Processes `push worker` starts; encryption is CPU-bound, so one per core.
         "PUSH_WORKER_PROCESSES": int(os.environ.get("PUSH_WORKER_PROCESSES", "1")),
-        # Deliveries one worker claims at a time (each claim is one statement).
-        "PUSH_BATCH_SIZE": int(os.environ.get("PUSH_BATCH_SIZE", "500")),
+        # Deliveries one worker claims at a time. Each batch costs a few statements (claim, read,
+        # record), so a large one leaves the CPU to encryption; a killed worker's batch is what may be
+        # sent twice (the Topic header makes the push service keep one).
+        "PUSH_BATCH_SIZE": int(os.environ.get("PUSH_BATCH_SIZE", "1000")),
+        # How long a claim holds without its worker's heartbeat (renewed every quarter of it while
+        # the batch is in flight): a killed worker's deliveries go to another within this time.
+        "PUSH_LEASE_SECONDS": float(os.environ.get("PUSH_LEASE_SECONDS", "20")),
         # Logs (core/request_log.py): "json", one object per line (production), or "text" (`make run`).
         "LOG_FORMAT": "text" if os.environ.get("LOG_FORMAT", "json").strip().lower() == "text" else "json",
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO").strip().upper(),

@@ -2,8 +2,11 @@
 
 Any number of workers may run: a claim is one UPDATE ... RETURNING over rows picked with
 FOR UPDATE SKIP LOCKED (PostgreSQL) or inside a BEGIN IMMEDIATE transaction (SQLite, where
-SQLAlchemy silently drops skip_locked). A worker that dies leaves rows in `sending` whose
-lease runs out; the next claim takes them again.
+SQLAlchemy silently drops skip_locked). A claim is leased for LEASE; while its batch is in
+flight the worker renews the lease every HEARTBEAT (renew_leases), so the lease can be short: a
+worker that dies leaves rows in `sending` whose lease runs out within LEASE, and the next claim
+takes them again (at most that batch is sent twice; its Topic makes the push service replace
+the first copy).
 """
 from __future__ import annotations
 
@@ -28,7 +31,8 @@ from .payload import build_payload
 from .sender import PushJob
 
 log = logging.getLogger(__name__)
-LEASE = dt.timedelta(seconds=120)
+LEASE = dt.timedelta(seconds=20)  # PUSH_LEASE_SECONDS; a dead worker's rows go to another within this
+HEARTBEAT_FRACTION = 4  # renew four times per lease: one slow renewal never loses the claim
 INSERT_CHUNK = 2000
 
 
@@ -68,7 +72,7 @@ def _due(now: dt.datetime) -> ColumnElement[bool]:
     return or_(waiting, abandoned)
 
 
-def claim_batch(now: dt.datetime, limit: int = 500) -> list[Claimed]:
+def claim_batch(now: dt.datetime, limit: int = 500, lease: dt.timedelta = LEASE) -> list[Claimed]:
     """Take up to `limit` due deliveries for this worker, in one statement."""
     picked = select(Delivery.id).where(_due(now)).order_by(Delivery.next_attempt_at, Delivery.id).limit(limit)
     if not is_sqlite():
@@ -76,13 +80,22 @@ def claim_batch(now: dt.datetime, limit: int = 500) -> list[Claimed]:
     statement = (
         update(Delivery)
         .where(Delivery.id.in_(picked.scalar_subquery()))
-        .values(state=DeliveryState.SENDING, lease_until=now + LEASE, attempts=Delivery.attempts + 1)
+        .values(state=DeliveryState.SENDING, lease_until=now + lease, attempts=Delivery.attempts + 1)
         .returning(Delivery.id, Delivery.notice_id, Delivery.subscription_id, Delivery.attempts)
         .execution_options(synchronize_session=False)
     )
     with write_transaction() as session:
         rows = session.execute(statement).all()
     return [Claimed(*row) for row in rows]
+
+
+def renew_leases(delivery_ids: list[int], now: dt.datetime, lease: dt.timedelta = LEASE) -> int:
+    """The heartbeat: keep this worker's claim on rows still in flight; one statement. Rows count."""
+    statement = (update(Delivery)
+                 .where(Delivery.id.in_(delivery_ids), Delivery.state == DeliveryState.SENDING)
+                 .values(lease_until=now + lease).execution_options(synchronize_session=False))
+    with write_transaction() as session:
+        return session.execute(statement).rowcount  # type: ignore[attr-defined]
 
 
 @dataclass

@@ -7,6 +7,7 @@ rest of the request head (per origin and notice) are made once and reused.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Coroutine, Iterator
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -98,27 +99,47 @@ class PushSender:
         if body is None:  # a key the browser gave us that cannot be used
             return Answer(job.delivery_id, 400, error="encrypt")
         try:
+            pool = self._pool(job.origin)
+        except ValueError:  # not an http(s) origin: no later try can help
+            return Answer(job.delivery_id, 400, error="origin")
+        try:
             async with asyncio.timeout(self.timeout_seconds):
-                status, retry_after = await self._pool(job.origin).post(
-                    endpoint_path(job.endpoint, job.origin), self._head(job), body)
+                status, retry_after = await pool.post(endpoint_path(job.endpoint, job.origin), self._head(job), body)
         except (TimeoutError, OSError) as exc:  # refused, reset, TLS, closed early, timed out
             return Answer(job.delivery_id, None, error=type(exc).__name__)
         return Answer(job.delivery_id, status, retry_after)
 
+    def _lanes(self, jobs: list[PushJob]) -> list[tuple[int, list[int]]]:
+        """(lanes, job indexes) per origin: never more lanes than connections (a lane waiting for a
+        connection only costs), and `concurrency` in all, except that every origin gets at least one."""
+        by_origin: dict[str, list[int]] = {}
+        for index, job in enumerate(jobs):
+            by_origin.setdefault(job.origin, []).append(index)
+        budget = self.concurrency
+        plan: list[tuple[int, list[int]]] = []
+        for indexes in sorted(by_origin.values(), key=len):  # small origins first: each keeps its lane
+            share = max(1, min(len(indexes), self.connections_per_origin, budget // (len(by_origin) - len(plan))))
+            budget -= share
+            plan.append((share, indexes))
+        return plan
+
     async def send(self, jobs: list[PushJob]) -> list[Answer]:
         """Send every job; the answers come back in the jobs' order.
 
-        `concurrency` lanes each take the next job, encrypt it and send it: while one lane waits
+        Lanes each take the next job of their origin, encrypt it and send it: while one lane waits
         for its answer another encrypts, so the CPU and the connections stay busy without a task
         per message.
         """
         answers: list[Answer | None] = [None] * len(jobs)
-        waiting = iter(range(len(jobs)))  # shared by the lanes: each job is taken once
 
-        async def lane() -> None:
-            for index in waiting:
+        async def lane(waiting: Iterator[int]) -> None:
+            for index in waiting:  # shared by the origin's lanes: each job is taken once
                 job = jobs[index]
                 answers[index] = await self._send_one(job, encrypt(job))
 
-        await asyncio.gather(*(lane() for _ in range(min(self.concurrency, len(jobs)))))
+        lanes: list[Coroutine[None, None, None]] = []
+        for count, indexes in self._lanes(jobs):
+            waiting = iter(indexes)
+            lanes.extend(lane(waiting) for _ in range(count))
+        await asyncio.gather(*lanes)
         return [answer for answer in answers if answer is not None]

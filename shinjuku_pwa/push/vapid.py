@@ -29,13 +29,18 @@ def load_or_create_key(instance_path: str, private_key_pem: str | None = None) -
     vapid = Vapid02()
     vapid.generate_keys()
     path.parent.mkdir(parents=True, exist_ok=True)
-    pem = vapid.private_pem()
+    # Written whole to a file of our own, then linked into place: a process starting at the same
+    # moment either sees no key file or a complete one (never an empty file it cannot parse).
+    draft = path.with_name(f".{path.name}.{os.getpid()}")
+    fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(vapid.private_pem())
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        os.link(draft, path)
     except FileExistsError:  # another process made it first: use theirs
         return Vapid02.from_file(str(path))
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(pem)
+    finally:
+        os.unlink(draft)
     return vapid
 
 

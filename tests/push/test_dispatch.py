@@ -144,7 +144,7 @@ def test_a_worker_that_dies_leaves_deliveries_another_reclaims_after_the_lease(p
         publish_due(DAYTIME)
         claimed = claim_batch(DAYTIME, 10)  # this worker is then "killed": it never records an outcome
         assert len(claimed) == 1
-        assert claim_batch(DAYTIME + dt.timedelta(seconds=30), 10) == []  # still leased
+        assert claim_batch(DAYTIME + dt.timedelta(seconds=15), 10) == []  # still leased (20 s lease)
     one_pass(push_app, now=DAYTIME + dt.timedelta(minutes=3))
     delivery = _delivery(push_app, notice_id)
     assert delivery.state is DeliveryState.SENT and delivery.attempts == 2
@@ -187,3 +187,21 @@ def test_publishing_twice_never_queues_twice(push_app, push_service):
         enqueue_deliveries(db.session.get(Notice, notice_id), DAYTIME)  # a repeated enqueue adds nothing
         db.session.commit()
         assert len(db.session.scalars(select(Delivery)).all()) == 1
+
+
+def test_every_message_of_a_fan_out_decrypts_with_its_own_subscribers_keys(push_app, push_service):
+    languages = ("ja", "en", "vi", "ne", "ko", "zh-Hans")
+    subscribers = {f"d{i}": add_subscription(push_app, push_service.endpoint(f"d{i}"), lang=languages[i % 6])
+                   for i in range(30)}
+    notice_id = add_notice(push_app, urgency="high",
+                           title={"ja": "避難指示", "en": "Evacuation order", "vi": "Lệnh sơ tán"},
+                           body={"ja": "直ちに避難してください。", "en": "Evacuate now.", "vi": "Hãy sơ tán ngay."})
+    assert one_pass(push_app).counts["sent"] == 30
+    bodies = set()
+    for name, (_, keys) in subscribers.items():
+        [received] = push_service.received_at(name)
+        message = json.loads(keys.decrypt(received.body))
+        assert message["id"] == notice_id and message["url"].endswith(f"/notices/{notice_id}")
+        assert message["title"] == {"en": "Evacuation order", "vi": "Lệnh sơ tán"}.get(message["lang"], "避難指示")
+        bodies.add(received.body[:16])
+    assert len(bodies) == 30  # a fresh salt for every message
