@@ -26,6 +26,11 @@ gunicorn options to the app and its floor (through GUNICORN_CMD_ARGS, which over
 gunicorn.conf.py); given several times, it compares settings in one run, taking turns row by row,
 e.g. `--gunicorn-args "--worker-class sync" --gunicorn-args "--worker-class gevent"`.
 
+With `--hosts N` (N > 1) the app runs as N hosts behind one nginx on loopback, as production
+does (each its own INSTANCE_PATH and search index built before it serves, one SECRET_KEY, one
+database), and the floor as N floors behind the same nginx: nginx proxies with kept-alive
+upstream connections and no cache, so the figures are the hosts', not nginx's cache.
+
 With `--slow-clients N`, a last section opens N connections that send request headers a byte
 at a time and times other clients' requests meanwhile (`make run`'s slow-client defence).
 """
@@ -181,8 +186,8 @@ class Instance:
         for command in (["db", "upgrade"], ["content", "import"], ["push", "keys"]):
             self.flask(*command)
 
-    def flask(self, *args: str, stdin: str | None = None) -> str:
-        result = subprocess.run([sys.executable, "-m", "flask", "--app", "shinjuku_pwa", *args], env=self.env,
+    def flask(self, *args: str, stdin: str | None = None, env: dict | None = None) -> str:
+        result = subprocess.run([sys.executable, "-m", "flask", "--app", "shinjuku_pwa", *args], env=env or self.env,
                                 cwd=PROJECT_ROOT, capture_output=True, text=True, input=stdin, check=False)
         if result.returncode:
             raise RuntimeError(f"flask {' '.join(args)} failed:\n{result.stderr[-3000:]}")
@@ -531,15 +536,83 @@ def table(runs: list[Run], with_server: bool) -> str:
 class Setting:
     """One way of serving: the app and the floor under gunicorn.conf.py plus `args`."""
     args: str
-    app: Gunicorn
-    floor: Gunicorn
+    app: Gunicorn | Proxied
+    floor: Gunicorn | Proxied
 
     @property
     def label(self) -> str:
         return self.args or "gunicorn.conf.py"
 
 
-def start_setting(number: int, args: str, env: dict, workdir: Path) -> list[Gunicorn]:
+NGINX_CONF = """daemon off; worker_processes 1; pid {dir}/nginx.pid; error_log {dir}/nginx-error.log warn;
+events {{ worker_connections 4096; }}
+http {{
+    access_log off;
+    client_body_temp_path {dir}/body; proxy_temp_path {dir}/proxy; fastcgi_temp_path {dir}/fastcgi;
+    uwsgi_temp_path {dir}/uwsgi; scgi_temp_path {dir}/scgi;
+    upstream app {{ {app} keepalive 32; keepalive_timeout 4s; }}
+    upstream floor {{ {floor} keepalive 32; keepalive_timeout 4s; }}
+    server {{ listen 127.0.0.1:{app_port}; location / {{ proxy_pass http://app; proxy_http_version 1.1;
+        proxy_set_header Connection ""; proxy_set_header Host $host; }} }}
+    server {{ listen 127.0.0.1:{floor_port}; location / {{ proxy_pass http://floor; proxy_http_version 1.1;
+        proxy_set_header Connection ""; proxy_set_header Host $host; }} }}
+}}
+"""
+
+
+class Proxied:
+    """nginx on a free loopback port in front of several gunicorns (for `--hosts`); the other
+    nginx server block, `floor`, shares the process."""
+
+    def __init__(self, name: str, port: int, log: Path, process: subprocess.Popen | None):
+        self.name, self.port, self.log, self.process = name, port, log, process
+        self.url = f"http://127.0.0.1:{port}"
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=20)
+
+
+def start_nginx(number: int, apps: list[Gunicorn], floors: list[Gunicorn], workdir: Path) -> list[Proxied]:
+    folder = workdir / f"nginx-{number}"
+    folder.mkdir()
+    app_port, floor_port = free_port(), free_port()
+    (folder / "nginx.conf").write_text(NGINX_CONF.format(
+        dir=folder, app_port=app_port, floor_port=floor_port,
+        app="".join(f"server 127.0.0.1:{g.port}; " for g in apps), floor="".join(f"server 127.0.0.1:{g.port}; " for g in floors)))
+    process = subprocess.Popen([shutil.which("nginx") or "/usr/sbin/nginx", "-p", str(folder), "-c", str(folder / "nginx.conf")],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    app, floor = Proxied(f"nginx-{number}", app_port, folder / "nginx-error.log", process), \
+        Proxied(f"nginx-floor-{number}", floor_port, folder / "nginx-error.log", None)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            if get(app.url + "/ja/", timeout=5)[0] == 200 and get(floor.url + "/", timeout=5)[0] == 200:
+                return [app, floor]
+        except OSError:
+            time.sleep(0.2)
+    app.stop()
+    raise RuntimeError(f"nginx did not start: {(folder / 'nginx-error.log').read_text()[-2000:]}")
+
+
+def start_hosts(number: int, args: str, env: dict, workdir: Path, hosts: int, instance: Instance) -> list:
+    """`hosts` app hosts and as many floors behind one nginx; the servers to stop, nginx's two last."""
+    servers: list = []
+    try:
+        for host in range(hosts):
+            host_env = {**env, "INSTANCE_PATH": str(workdir / f"instance-{number}-{host}"), "SECRET_KEY": "one-for-all-hosts"}
+            instance.flask("search", "reindex", env=host_env)  # a host builds its index before it serves
+            servers += start_setting(f"{number}-{host}", args, host_env, workdir)
+        servers += start_nginx(number, servers[0::2], servers[1::2], workdir)
+    except Exception:
+        for server in servers:
+            server.stop()
+        raise
+    return servers
+
+
+def start_setting(number: int | str, args: str, env: dict, workdir: Path) -> list[Gunicorn]:
     env = {**env, "GUNICORN_CMD_ARGS": args} if args else env
     app = Gunicorn(f"app-{number}", "wsgi:app", env, PROJECT_ROOT, workdir, "/ja/")
     try:
@@ -570,6 +643,7 @@ def main() -> None:
                              "set-up (minutes on a loaded machine); SQLite only")
     parser.add_argument("--seed", type=int, default=14)
     parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument("--hosts", type=int, default=1, help="app hosts (and floors) behind one loopback nginx (1: no proxy)")
     args = parser.parse_args()
     PORT_BASE[0] = args.port_base
     pages = [p for p in args.pages.split(",") if p]
@@ -602,7 +676,10 @@ def main() -> None:
                 (kept / "ready").touch()
         settings = []
         for number, extra in enumerate(args.gunicorn_args or [""]):
-            servers += start_setting(number, extra, instance.env, workdir)
+            if args.hosts > 1:
+                servers += start_hosts(number, extra, instance.env, workdir, args.hosts, instance)
+            else:
+                servers += start_setting(number, extra, instance.env, workdir)
             settings.append(Setting(extra, *servers[-2:]))
         kept_notice = kept / "notice" if kept else None
         if kept_notice is not None and kept_notice.exists():
@@ -612,7 +689,8 @@ def main() -> None:
             if kept_notice is not None:
                 kept_notice.write_text(str(notice_id))
         paths = page_paths(settings[0].app.url, notice_id, random.Random(args.seed), args.urls)
-        print(f"# HTTP benchmark: {instance.database}; {' vs '.join(s.label for s in settings)}; load from "
+        shape = f"{args.hosts} hosts behind one nginx" if args.hosts > 1 else "one host"
+        print(f"# HTTP benchmark: {instance.database}, {shape}; {' vs '.join(s.label for s in settings)}; load from "
               f"{tool_name}, {args.duration:g} s per row, {os.cpu_count()} cores "
               f"(set up in {time.monotonic() - started:.0f} s)\n", flush=True)
         runs = run_rows(settings, pages, paths, client_counts, tool, args, workdir)

@@ -8,10 +8,12 @@ It needs PostgreSQL (DATABASE_URL) and Redis (TEST_REDIS_URL, default redis://12
 part of the suite) and sets REQUIRE_PRODUCTION_TESTS=1, so a missing Redis there is an error,
 never a skip. In the SQLite pass every test here is reported as skipped with that reason.
 
-Hooks for checks added later (each a method of ProductionShape, module-scoped fixture `shape`):
+What the checks use (methods of ProductionShape, module-scoped fixture `shape`):
   - search following the database:   shape.search(shape.host_b, "words")  -> result titles
   - a push worker killed mid fan-out: shape.slow_push_service(delay)  (fan-out that takes a while),
-    shape.kill_worker(0)  (SIGKILL), shape.start_push_worker("c"),  shape.received_by_subscribers()
+    shape.pause_worker(1) / shape.resume_worker(1)  (SIGSTOP/SIGCONT: which worker holds the batch
+    is then known), shape.kill_worker(0)  (SIGKILL), shape.messages_per_subscriber(),
+    shape.delivery_states(notice_id)  (from the database)
 """
 from __future__ import annotations
 
@@ -20,12 +22,14 @@ import os
 import signal
 import time
 import uuid
+from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
 import redis
+import sqlalchemy as sa
 
 from tests.conftest import ON_POSTGRES
 from tests.content_factory import make_content
@@ -36,6 +40,7 @@ from tests.serving import Browser, Deployment, Host
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/3")
 REQUIRED = os.environ.get("REQUIRE_PRODUCTION_TESTS") == "1" or bool(os.environ.get("CI") and ON_POSTGRES)
 PUBLISHER = "publisher@city.example.jp"
+BATCH_SIZE = 10
 
 
 def _requirements_missing() -> str | None:
@@ -48,15 +53,16 @@ def _requirements_missing() -> str | None:
     return None
 
 
-def wait_for(check: Callable[[], object], seconds: float, what: str) -> object:
-    """Poll until check() is truthy (other processes act on their own schedule); fail after `seconds`."""
+def wait_for(check: Callable[[], object], seconds: float, what: str | Callable[[], str]) -> object:
+    """Poll until check() is truthy (other processes act on their own schedule); fail after `seconds`.
+    `what` says what did not happen (a callable: what was seen instead, asked at the end)."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         result = check()
         if result:
             return result
         time.sleep(0.25)
-    pytest.fail(f"not within {seconds} s: {what}")
+    pytest.fail(f"not within {seconds} s: {what() if callable(what) else what}")
 
 
 class ProductionShape:
@@ -68,6 +74,10 @@ class ProductionShape:
             "RATELIMIT_KEY_PREFIX": self.redis_prefix,  # CI runs may share one Redis database
             "PUSH_ENDPOINT_ALLOWLIST": self.push_service.origin,
             "LOG_FORMAT": "json",
+            # Batches of 10 (production: 1,000) so that a killed worker's in-flight batch is a part
+            # of a fan-out, and "at most that batch twice" can be told apart from "everything twice".
+            "PUSH_BATCH_SIZE": str(BATCH_SIZE),
+            "PUSH_SUBSCRIBE_LIMIT_PER_IP": "200 per hour",  # every test resident subscribes from 127.0.0.1
         })
         self.subscribers: list[str] = []
         self.host_a: Host
@@ -138,6 +148,21 @@ class ProductionShape:
         """The subscribers the push service has received at least one message for."""
         return {received.path.rsplit("/", 1)[-1] for received in self.push_service.received}
 
+    def messages_per_subscriber(self) -> Counter[str]:
+        """How many messages the push service has received for each subscriber."""
+        return Counter(received.path.rsplit("/", 1)[-1] for received in self.push_service.received)
+
+    def delivery_states(self, notice_id: int) -> dict[str, int]:
+        """The notice's deliveries by state, read from the shared database."""
+        engine = sa.create_engine(self.deployment.database_url)
+        try:
+            with engine.connect() as connection:
+                rows = connection.execute(sa.text("SELECT state, count(*) FROM push_deliveries WHERE notice_id = :id"
+                                                  " GROUP BY state"), {"id": notice_id}).all()
+        finally:
+            engine.dispose()
+        return {str(state).lower(): count for state, count in rows}
+
     def slow_push_service(self, delay: float) -> None:
         """Make each push answer take `delay` seconds, so a fan-out is still running when a worker is killed."""
         self.push_service.delay = delay
@@ -147,10 +172,20 @@ class ProductionShape:
         worker.send_signal(sig)
         worker.wait(timeout=20)
 
+    def pause_worker(self, index: int) -> None:
+        """Freeze a worker (SIGSTOP): it claims nothing until resumed, but is alive all along."""
+        self.workers[index].send_signal(signal.SIGSTOP)
+
+    def resume_worker(self, index: int) -> None:
+        self.workers[index].send_signal(signal.SIGCONT)
+
     def start_push_worker(self, name: str) -> None:
         self.workers.append(self.deployment.start_push_worker(name))
 
     def stop(self) -> None:
+        for worker in self.workers:  # a worker a failed check left frozen would not hear SIGTERM
+            if worker.poll() is None:
+                worker.send_signal(signal.SIGCONT)
         self.deployment.stop()
         self.push_service.stop()
         client = redis.Redis.from_url(TEST_REDIS_URL)
