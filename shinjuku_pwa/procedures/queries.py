@@ -63,7 +63,7 @@ def _per_content_version(key: tuple, load: Callable[[Session], T]) -> T:
     """`load(session)` once per content version and process when the page cache is on (rows read in
     a session of their own and detached: read-only, shared by every thread); else on each call."""
     if not versions_memoized():
-        return load(db.session)
+        return load(db.session())  # the request's own session, as before
 
     def build() -> T:
         with Session(db.engine) as session:
