@@ -14,6 +14,12 @@ counts what it could not find). Never kept: anything but a whole 200, an answer 
 cookie or touched the session (a CSRF token), or one its view marked private (a checklist
 that echoes the reader's answers).
 
+What a view reads to build an answer that cannot be kept whole (a checklist echoes the reader's
+answers) can be kept instead: `per_version(name, key, build)` runs `build` once per version of one
+state (core/versions.py) and process, and every value is dropped the first time a request sees
+that version change. It follows the page cache's switch: with PAGE_CACHE_MAX_BYTES = 0 (tests that
+write rows without bumping a version) every call builds.
+
 A cached answer is looked up before every other before-request hook (it costs nothing to serve,
 so rate limits do not apply to it) and replayed through the usual after-request hooks (security
 headers, Vary, Cache-Control, 304s); its brotli and gzip bodies are made once, when it is stored.
@@ -40,6 +46,7 @@ from .security import is_staff_path
 from .versions import watcher_of
 
 F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
 Variant = Callable[[], str]
 
 # Headers of the view's own answer that are per request and never replayed.
@@ -154,6 +161,47 @@ class PageCache:
         self._size -= self._entries.pop(key).size
 
 
+class VersionMemo:
+    """Values built from the database, kept per state name until that state's version changes."""
+
+    def __init__(self) -> None:
+        self._stores: dict[str, tuple[int | None, dict[Any, Any]]] = {}
+        self._lock = threading.Lock()
+
+    def values_at(self, name: str, version: int | None) -> dict[Any, Any]:
+        """The values kept for `name` at `version` (a new, empty store when the version moved on)."""
+        found = self._stores.get(name)
+        if found is not None and found[0] == version:
+            return found[1]
+        with self._lock:
+            found = self._stores.get(name)
+            if found is None or found[0] != version:
+                found = (version, {})
+                self._stores[name] = found
+            return found[1]
+
+
+def versions_memoized() -> bool:
+    """Whether per_version keeps values (it follows the page cache's switch)."""
+    return cache_of().enabled
+
+
+def per_version(name: str, key: Any, build: Callable[[], T]) -> T:
+    """`build()` once per version of the state `name` (versions.CONTENT, ...) in this process.
+
+    A value built while another thread moves to a newer version lands in the old store, never the
+    new one; a value read just after a change the watcher has not seen yet is newer, never older.
+    """
+    if not versions_memoized():
+        return build()
+    store = current_app.extensions["version_memo"].values_at(name, watcher_of().current().get(name))
+    try:
+        value: T = store[key]
+    except KeyError:
+        value = store[key] = build()
+    return value
+
+
 def add_variant(app: Flask, variant: Variant) -> None:
     """Something besides the URL that changes an anonymous answer (the reader's display settings):
     `variant()` returns a short string, one of a small fixed set, made part of the key."""
@@ -264,6 +312,7 @@ def init_app(app: Flask) -> None:
     cache = PageCache(app.config["PAGE_CACHE_MAX_BYTES"], app.config["PAGE_CACHE_SECONDS"])
     app.extensions["page_cache"] = cache
     app.extensions["deploy_id"] = deploy_id(app)
+    app.extensions["version_memo"] = VersionMemo()
     watcher_of(app).subscribe(lambda before, after: cache.clear())  # old keys can never match again
     for endpoint, view in list(app.view_functions.items()):
         app.view_functions[endpoint] = cached_view(view)

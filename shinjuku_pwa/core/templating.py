@@ -8,9 +8,19 @@ from flask import Flask, current_app, g, request, url_for
 from .assets import asset_url
 from .i18n import LOCALES, current_locale, localized, localized_place, reader_date, reader_datetime
 
+_URLS_IN_LOCALE = "shinjuku_pwa.urls_in_locale"  # per request, in its WSGI environ
+
 
 def url_in_locale(code: str) -> str:
-    """The current page in another language (the switcher and hreflang links)."""
+    """The current page in another language (the switcher and hreflang links), built once per
+    request and language: a page asks for each twice, and a checklist's address holds every answer."""
+    built: dict[str, str] = request.environ.setdefault(_URLS_IN_LOCALE, {})
+    if code not in built:
+        built[code] = _url_in_locale(code)
+    return built[code]
+
+
+def _url_in_locale(code: str) -> str:
     if request.endpoint and request.view_args is not None and "lang" in request.view_args:
         args = dict(request.view_args, lang=code)
         args.update({k: v for k, v in request.args.items() if k not in args})

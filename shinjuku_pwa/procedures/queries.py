@@ -1,13 +1,19 @@
 """Reading procedures, counters and life events, in one locale with the content fallbacks."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
+from typing import TypeVar
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from ..core.errors import NotFound
 from ..core.extensions import db
 from ..core.i18n import ServedTranslation, served_locale
+from ..core.page_cache import per_version, versions_memoized
+from ..core.versions import CONTENT
 from .definitions import Counter, LifeEvent, ProcedureFacts
 from .models import Procedure, ProcedureTranslation, StoredCounter, StoredLifeEvent
 
@@ -31,8 +37,8 @@ class LocalizedProcedure(ServedTranslation):
     def id(self) -> str:
         return self.procedure.id
 
-    @property
-    def facts(self) -> ProcedureFacts:
+    @cached_property
+    def facts(self) -> ProcedureFacts:  # parsed once per object (kept ones live for a content version)
         return ProcedureFacts.from_dict(self.procedure.id, self.procedure.facts)
 
 
@@ -50,12 +56,38 @@ def get_procedure(procedure_id: str, locale: str) -> LocalizedProcedure:
     return found
 
 
+T = TypeVar("T")
+
+
+def _per_content_version(key: tuple, load: Callable[[Session], T]) -> T:
+    """`load(session)` once per content version and process when the page cache is on (rows read in
+    a session of their own and detached: read-only, shared by every thread); else on each call."""
+    if not versions_memoized():
+        return load(db.session())  # the request's own session, as before
+
+    def build() -> T:
+        with Session(db.engine) as session:
+            return load(session)
+    return per_version(CONTENT, key, build)
+
+
 def get_procedures_by_ids(procedure_ids: list[str], locale: str) -> dict[str, LocalizedProcedure]:
     """Published procedures by id; missing ones are simply absent."""
     if not procedure_ids:
         return {}
+    if versions_memoized():
+        published = _per_content_version(("procedures", locale), lambda session: _published_procedures(session, locale))
+        return {pid: published[pid] for pid in procedure_ids if pid in published}
     rows = db.session.scalars(select(Procedure).where(Procedure.id.in_(procedure_ids), Procedure.published))
     return {row.id: found for row in rows if (found := localize(row, locale))}
+
+
+def _published_procedures(session: Session, locale: str) -> dict[str, LocalizedProcedure]:
+    found = {row.id: item for row in session.scalars(select(Procedure).where(Procedure.published))
+             if (item := localize(row, locale))}
+    for item in found.values():
+        item.facts  # noqa: B018 (parsed now, in one thread, rather than by the first readers at once)
+    return found
 
 
 def list_procedures(locale: str) -> list[LocalizedProcedure]:
@@ -65,7 +97,11 @@ def list_procedures(locale: str) -> list[LocalizedProcedure]:
 
 
 def list_counters() -> list[StoredCounter]:
-    return list(db.session.scalars(select(StoredCounter).where(StoredCounter.listed).order_by(StoredCounter.position)))
+    return _per_content_version(("counters",), _listed_counters)
+
+
+def _listed_counters(session: Session) -> list[StoredCounter]:
+    return list(session.scalars(select(StoredCounter).where(StoredCounter.listed).order_by(StoredCounter.position)))
 
 
 def counters_for_planning(rows: list[StoredCounter]) -> list[Counter]:
@@ -73,14 +109,23 @@ def counters_for_planning(rows: list[StoredCounter]) -> list[Counter]:
 
 
 def get_life_event(event_id: str) -> LifeEvent:
-    row = db.session.get(StoredLifeEvent, event_id)
-    if row is None or not row.published:
+    event = _published_life_events().get(event_id)
+    if event is None:
         raise LifeEventNotFound(event_id)
-    return LifeEvent.from_dict(row.id, row.definition)
+    return event
 
 
 def list_life_events() -> list[LifeEvent]:
-    rows = db.session.scalars(
+    return list(_published_life_events().values())
+
+
+def _published_life_events() -> dict[str, LifeEvent]:
+    # All of them at once: a key per id asked for would let made-up ids fill the memory.
+    return _per_content_version(("life_events",), _load_life_events)
+
+
+def _load_life_events(session: Session) -> dict[str, LifeEvent]:
+    rows = session.scalars(
         select(StoredLifeEvent).where(StoredLifeEvent.published).order_by(StoredLifeEvent.position, StoredLifeEvent.id)
     )
-    return [LifeEvent.from_dict(row.id, row.definition) for row in rows]
+    return {row.id: LifeEvent.from_dict(row.id, row.definition) for row in rows}

@@ -36,11 +36,12 @@ import threading
 import time
 import uuid
 import warnings
-from collections.abc import Callable, Iterator, Mapping
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, overload
+from typing import Any, Literal, overload
 
 from whoosh import index as whoosh_index
 from whoosh.collectors import TopCollector
@@ -305,6 +306,36 @@ class DeadlineCollector(TopCollector):
                 return
 
 
+class AnswerMemo:
+    """The answers last computed on one build (a search's outcome per its arguments), at most `size`,
+    least recently used dropped first. A new build starts with an empty one."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._answers: OrderedDict[Hashable, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable) -> Any | None:
+        with self._lock:
+            answer = self._answers.get(key)
+            if answer is not None:
+                self._answers.move_to_end(key)
+            return answer
+
+    def put(self, key: Hashable, answer: Any) -> None:
+        with self._lock:
+            self._answers[key] = answer
+            self._answers.move_to_end(key)
+            while len(self._answers) > self.size:
+                self._answers.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._answers)
+
+
+ANSWERS_KEPT = 2000  # searches remembered per build and process (a few KB each)
+
+
 class LiveIndex:
     """One opened build: Whoosh index, its catalog, a postings cache, and a searcher per thread."""
 
@@ -325,6 +356,7 @@ class LiveIndex:
                 self.index = whoosh_index.open_dir(str(directory), readonly=True)
                 self.catalog: Catalog = load_catalog(directory)
                 self.postings_cache = PostingsCache()
+                self.answers = AnswerMemo(ANSWERS_KEPT)
                 self._local = threading.local()
                 self._check()
                 return None

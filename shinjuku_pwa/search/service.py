@@ -22,6 +22,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from ..core.extensions import db
 from ..core.i18n import localized
+from ..core.page_cache import per_version
+from ..core.versions import CONTENT
 from ..pages import queries as page_queries
 from .analysis import clean_text, fold_for_match
 from .catalog import ItemInfo, completion_prefix
@@ -189,7 +191,21 @@ def search(query: str, lang: str, category: str | None = None, item_type: str | 
 
 def _search_index(live: LiveIndex, text: str, lang: str, category: str | None, item_type: str | None,
                   page: int, per_page: int) -> tuple[SearchOutcome, bool]:
-    """The outcome, and whether the query held anything to search for."""
+    """The outcome, and whether the query held anything to search for; a search asked before on
+    this build is answered from its memory (the outcome depends on nothing else), unless the
+    deadline cut it short then."""
+    key = (text, lang, category, item_type, page, per_page)
+    remembered: tuple[SearchOutcome, bool] | None = live.answers.get(key)
+    if remembered is not None:
+        return remembered
+    answer = _search_built_index(live, text, lang, category, item_type, page, per_page)
+    if not answer[0].timed_out:
+        live.answers.put(key, answer)
+    return answer
+
+
+def _search_built_index(live: LiveIndex, text: str, lang: str, category: str | None, item_type: str | None,
+                        page: int, per_page: int) -> tuple[SearchOutcome, bool]:
     catalog = live.catalog
     terms = understand(text, catalog.synonyms_by_first_word, catalog.corrector, catalog.known_stems)
     suggestion = suggestion_text(text, terms.corrections)
@@ -278,7 +294,10 @@ CONSULTATION_SLUG = "multilingual-consultation"
 
 
 def category_names(lang: str) -> dict[str, str]:
-    return {category.id: localized(category.names, lang) for category in page_queries.list_categories()}
+    """Topic names in `lang`, read once per content version (see core.page_cache.per_version)."""
+    return per_version(CONTENT, ("search-category-names", lang), lambda: {
+        category.id: localized(category.names, lang) for category in page_queries.list_categories()
+    })
 
 
 @dataclass(frozen=True)
