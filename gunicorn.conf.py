@@ -4,7 +4,7 @@ Worker model: gthread. Each worker process reads and answers requests in a pool 
 threads and keeps idle kept-alive connections in a poller, not in a thread; so a client that
 sends its request slowly holds one thread, not a whole worker. Sync workers were taken by as
 many slow clients as there are workers; gevent was as safe against slow clients but served
-some connections over and over while others waited seconds (bench/http.py, README).
+some connections over and over while others waited seconds (bench/http_load.py, README).
 
 The push worker runs beside the web server. In production run it as its own process
 (`flask --app shinjuku_pwa push worker`) and set PUSH_WORKER_IN_WEB=0 here; on a laptop one

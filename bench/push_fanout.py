@@ -30,7 +30,7 @@ import time
 import uuid
 from pathlib import Path
 
-# Run as a script, this folder would come first on sys.path and bench/http.py would hide the stdlib's http.
+# Run as a script: import the project from the repository root, not from this folder.
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 sys.path.insert(0, str(ROOT))

@@ -10,7 +10,7 @@ import urllib.request
 
 import pytest
 
-from bench.http import TricklingClients
+from bench.http_load import TricklingClients
 from shinjuku_pwa.core.config import PROJECT_ROOT
 from tests.browser.conftest import LiveServer
 

@@ -1,6 +1,6 @@
 """HTTP benchmark: the app as `make run` serves it, against a one-line Flask app served the same way.
 
-    .venv/bin/python bench/http.py [--duration 5] [--clients 1,64] [--pages home,page-view,...]
+    .venv/bin/python bench/http_load.py [--duration 5] [--clients 1,64] [--pages home,page-view,...]
                                    [--tool auto|wrk|python] [--slow-clients 8] [--json out.json]
                                    [--gunicorn-args "--worker-class sync" ...]
 
