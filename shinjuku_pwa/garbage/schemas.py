@@ -1,6 +1,8 @@
 """Input and output schemas of the garbage dictionary: the JSON API and the resident page's form."""
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext
 from marshmallow import EXCLUDE, Schema, fields, validate
 
@@ -10,8 +12,15 @@ from .matching import MAX_QUERY
 _NOT_VALID = lazy_gettext("This value is not valid.")
 
 
+class CategoryField(fields.String):
+    """A category id; empty (a form's "all categories") means no filter, an unknown id is a 404."""
+
+    def deserialize(self, value: object, attr: str | None = None, data: Any = None, **kwargs: Any) -> Any:
+        return super().deserialize(None if value == "" else value, attr, data, **kwargs)
+
+
 def _category() -> fields.String:
-    return fields.String(load_default=None, validate=validate.Regexp(r"^[a-z0-9-]{1,64}$", error=_NOT_VALID))
+    return CategoryField(load_default=None, validate=validate.Length(max=64, error=_NOT_VALID))
 
 
 def _query(default: str | None) -> fields.String:

@@ -70,12 +70,18 @@ def test_an_unknown_id_or_category_is_a_404(client, path):
 
 @pytest.mark.parametrize(("query", "field"), [
     ("lang=fr", "lang"), ("page=0", "page"), ("per_page=500", "per_page"), ("page=abc", "page"),
-    ("q=" + "x" * 101, "q"), ("category=Bad%20Id", "category"), ("q=%00", "q"),
+    ("q=" + "x" * 101, "q"), ("category=" + "x" * 65, "category"), ("q=%00", "q"),
 ])
 def test_bad_parameters_are_a_422_naming_the_field(client, query, field):
     response = client.get(f"/api/v1/garbage-items?{query}")
     assert response.status_code == 422
     assert field in response.get_json()["errors"]["query"]
+
+
+def test_an_empty_category_is_no_filter_as_a_forms_all_categories_sends_it(client):
+    everything = client.get("/api/v1/garbage-items?per_page=1").get_json()
+    assert client.get("/api/v1/garbage-items?per_page=1&category=").get_json()["total"] == everything["total"] > 0
+    assert client.get("/api/v1/garbage-items?category=Bad%20Id").status_code == 404
 
 
 def test_validation_messages_follow_the_readers_language(client):
