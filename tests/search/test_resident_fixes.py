@@ -45,7 +45,8 @@ def test_spelling_variants_and_everyday_words_work_in_every_language(context, la
 def test_japanese_words_on_the_nepali_site_show_the_nepali_page_first_when_there_is_one(context):
     results = service.search("ごみ", "ne", count_miss=False).results
     assert results[0].lang == "ne" and not results[0].fallback
-    assert all(r.lang == "ne" for r in results)  # every garbage page has a Nepali version
+    # every garbage page has a Nepali version (notices other tests publish in Japanese only may also match)
+    assert all(r.lang == "ne" for r in results if r.type == "page")
 
 
 @pytest.mark.parametrize("query, lang", [("garbage", "ne"), ("residence card", "my"), ("住民税", "ne"),
