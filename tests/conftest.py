@@ -18,6 +18,7 @@ from shinjuku_pwa import create_app
 from shinjuku_pwa.composition.content_import import import_content
 from shinjuku_pwa.core.config import PROJECT_ROOT
 from shinjuku_pwa.core.extensions import db
+from shinjuku_pwa.search.upkeep import KEEPER
 from tests.content_factory import make_content
 
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
@@ -78,6 +79,9 @@ class AppFactory:
 
     def close(self) -> None:
         for app in self.apps:
+            keeper = app.extensions.get(KEEPER)
+            if keeper is not None:  # a background index build must let go of its connection first
+                keeper.stop(wait=30)
             with app.app_context():
                 db.engine.dispose()
         if self.schemas:

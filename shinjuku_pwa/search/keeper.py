@@ -61,11 +61,15 @@ class IndexKeeper:
             self._thread = threading.Thread(target=self._run, name="search-index-keeper", daemon=True)
             self._thread.start()
 
-    def stop(self) -> None:
-        """End the thread after what it is doing (for tests and orderly shutdowns)."""
+    def stop(self, wait: float = 0.0) -> None:
+        """End the thread after what it is doing (for tests and orderly shutdowns); with `wait`, wait
+        up to that many seconds for it, so no build still holds a database connection afterwards."""
         self._stopping = True
         self._pause.set()
         self._wanted.set()
+        thread = self._thread
+        if wait and thread is not None and thread is not threading.current_thread():
+            thread.join(wait)
 
     def _run(self) -> None:
         while not self._stopping:
