@@ -265,7 +265,7 @@ def _entry_for(response: Response, stored_at: float) -> Entry | None:
         return None
     body = response.get_data()
     headers = [(name, value) for name, value in response.headers.items() if name.lower() not in _NOT_KEPT]
-    entry = Entry(response.status_code, headers, body, response.mimetype, hashlib.sha1(body).hexdigest(), stored_at)
+    entry = Entry(response.status_code, headers, body, response.mimetype, hashlib.sha1(body, usedforsecurity=False).hexdigest(), stored_at)
     config = current_app.config
     if response.mimetype in config.get("COMPRESS_MIMETYPES", ()) and len(body) >= config.get("COMPRESS_MIN_SIZE", 500):
         entry.encoded["br"] = brotli.compress(body, quality=config.get("COMPRESS_BR_LEVEL", 4))
@@ -296,7 +296,7 @@ def cached_view(view: Callable[..., Any]) -> Callable[..., Any]:
 
 def deploy_id(app: Flask) -> str:
     """What a deploy changes without a database version: compiled catalogs and templates."""
-    digest = hashlib.sha1()
+    digest = hashlib.sha1(usedforsecurity=False)
     for folder, pattern in ((app.config["TRANSLATIONS_DIR"], "*/LC_MESSAGES/*.mo"), (app.template_folder, "**/*")):
         if not folder:
             continue
