@@ -265,7 +265,8 @@ def _entry_for(response: Response, stored_at: float) -> Entry | None:
         return None
     body = response.get_data()
     headers = [(name, value) for name, value in response.headers.items() if name.lower() not in _NOT_KEPT]
-    entry = Entry(response.status_code, headers, body, response.mimetype, hashlib.sha1(body, usedforsecurity=False).hexdigest(), stored_at)
+    etag = hashlib.sha1(body, usedforsecurity=False).hexdigest()  # names a body; no secret rests on it
+    entry = Entry(response.status_code, headers, body, response.mimetype, etag, stored_at)
     config = current_app.config
     if response.mimetype in config.get("COMPRESS_MIMETYPES", ()) and len(body) >= config.get("COMPRESS_MIN_SIZE", 500):
         entry.encoded["br"] = brotli.compress(body, quality=config.get("COMPRESS_BR_LEVEL", 4))
