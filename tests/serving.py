@@ -18,9 +18,11 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 
 from shinjuku_pwa.core.config import PROJECT_ROOT
@@ -247,3 +249,14 @@ def wrong_passwords_until_locked(hosts: list[Host], email: str, attempts: int) -
         which = attempt % len(hosts)
         statuses.append(browsers[which].sign_in(hosts[which].url, email, "not the password at all").status)
     return statuses
+
+def wait_for(check: Callable[[], object], seconds: float, what: str | Callable[[], str]) -> object:
+    """Poll until check() is truthy (other processes act on their own schedule); fail after `seconds`.
+    `what` says what did not happen (a callable: what was seen instead, asked at the end)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        result = check()
+        if result:
+            return result
+        time.sleep(0.25)
+    pytest.fail(f"not within {seconds} s: {what() if callable(what) else what}")

@@ -4,7 +4,6 @@ the reader's language elsewhere), and is ready again by itself once the database
 database "goes away" through a loopback TCP proxy the test cuts (tests/tcp_proxy.py)."""
 from __future__ import annotations
 
-import time
 import uuid
 
 import pytest
@@ -13,7 +12,7 @@ from sqlalchemy.engine import make_url
 
 from shinjuku_pwa.core.config import PROJECT_ROOT
 from tests.content_factory import make_content
-from tests.serving import Browser, Deployment, Host, free_port
+from tests.serving import Browser, Deployment, Host, free_port, wait_for
 from tests.tcp_proxy import TcpProxy
 
 SERVER_ERROR = "Something went wrong on our side. Please try again later."
@@ -23,15 +22,6 @@ def translated(locale: str, message: str) -> str:
     return Translations.load(str(PROJECT_ROOT / "translations"), [locale]).gettext(message)
 
 
-def wait_for(check, seconds: float, what: str):
-    """Poll until check() is truthy (the server recovers on its own schedule); fail after `seconds`."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        result = check()
-        if result:
-            return result
-        time.sleep(0.25)
-    pytest.fail(f"not within {seconds} s: {what}")
 
 
 def assert_database_is_away(host: Host) -> None:

@@ -23,7 +23,7 @@ import signal
 import time
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -53,16 +53,6 @@ def _requirements_missing() -> str | None:
     return None
 
 
-def wait_for(check: Callable[[], object], seconds: float, what: str | Callable[[], str]) -> object:
-    """Poll until check() is truthy (other processes act on their own schedule); fail after `seconds`.
-    `what` says what did not happen (a callable: what was seen instead, asked at the end)."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        result = check()
-        if result:
-            return result
-        time.sleep(0.25)
-    pytest.fail(f"not within {seconds} s: {what() if callable(what) else what}")
 
 
 class ProductionShape:

@@ -8,8 +8,8 @@ import uuid
 
 import pytest
 
-from tests.production.conftest import BATCH_SIZE, ProductionShape, wait_for
-from tests.serving import Browser, wrong_passwords_until_locked
+from tests.production.conftest import BATCH_SIZE, ProductionShape
+from tests.serving import Browser, wait_for, wrong_passwords_until_locked
 
 pytestmark = pytest.mark.production
 
