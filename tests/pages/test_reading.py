@@ -134,3 +134,15 @@ def test_a_counter_keeps_its_japanese_name_beside_the_translation_marked_lang_ja
     html = client.get("/ne/procedures/moving-in-notification").get_data(as_text=True)
     assert '<span lang="ja">（新宿区役所 本庁舎）</span>' in html
     assert '<span lang="ja">（新宿区役所 本庁舎）' not in client.get("/ja/procedures/moving-in-notification").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("lang", "slug", "expected"), [
+    ("ne", "moving-in", "सिन्जुकु वडा कार्यालय मुख्य भवन, 1 तल्ला (住民記録係"),
+    ("my", "oversized-garbage", "2-1-1 Shimo-Ochiai, Shinjuku-ku (ရုံးချိန်"),
+    ("vi", "health-checkups", "tầng 4 tòa nhà Shinjuku Hokusei, 5-18-14 Shinjuku"),
+])
+def test_a_sections_address_written_as_text_is_read_in_the_readers_language(client, lang, slug, expected):
+    html = client.get(f"/{lang}/pages/{slug}").get_data(as_text=True)
+    contact = re.search(r'<aside class="contact".*?</aside>', html, re.S).group(0)
+    assert expected in contact
+    assert not re.search(r'<p lang="ja">[^<]*(?:新宿区|本庁舎)', contact)  # no longer the Japanese fallback
