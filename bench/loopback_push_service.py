@@ -1,15 +1,24 @@
-"""A minimal push-service stand-in for benchmarks: HTTP/1.1 keep-alive, 201 after a delay.
+"""Push-service stand-ins for benchmarks and tests: HTTP/1.1 keep-alive, 201 after a delay.
 
-Deliberately lean (an asyncio protocol, no framework) so the benchmark measures our sender,
-not the stand-in: a real push service runs on someone else's machines. Several processes can
-share one port (SO_REUSEPORT), so the stand-in is never what limits the figure; the benchmark
-measures its capacity and prints it.
+A real push service runs on someone else's machines; on the bench machine the stand-in shares the
+cores with the workers it answers, so what it costs per request is taken from the fan-out. Two
+stand-ins:
+- nginx with the echo module (Debian: nginx-light, libnginx-mod-http-echo), for the benchmark: a C
+  server that answers a request for a small fraction of the CPU the Python one needs;
+- a lean asyncio protocol (no framework), for tests and where nginx is missing. Several processes
+  can share one port (SO_REUSEPORT).
+Either way the benchmark measures the stand-in's capacity and prints it.
 """
 from __future__ import annotations
 
 import asyncio
+import shutil
+import socket
+import subprocess
 import threading
+import time
 from collections import Counter
+from pathlib import Path
 
 RESPONSE = b"HTTP/1.1 201 Created\r\nContent-Length: 0\r\nConnection: keep-alive\r\n\r\n"
 
@@ -86,3 +95,49 @@ class CountingService:
         self.loop.call_soon_threadsafe(self.loop.stop)
         self._thread.join(10)
         self.loop.close()
+
+
+ECHO_MODULE = Path("/usr/lib/nginx/modules/ngx_http_echo_module.so")
+NGINX_CONF = """load_module {module};
+daemon off; worker_processes {processes}; pid {folder}/nginx.pid; error_log {folder}/error.log warn;
+events {{ worker_connections 8192; }}
+http {{
+    access_log off;
+    client_body_temp_path {folder}/body;
+    keepalive_requests 1000000; keepalive_timeout 60s;
+    server {{
+        listen 127.0.0.1:{port} reuseport backlog=4096;
+        location / {{ echo_sleep {delay}; echo_status 201; }}
+    }}
+}}
+"""
+
+
+def nginx_available() -> bool:
+    return shutil.which("nginx") is not None and ECHO_MODULE.exists()
+
+
+def start_nginx(delay: float, processes: int, folder: Path) -> tuple[str, subprocess.Popen]:
+    """nginx answering every request with 201 after `delay` seconds; (origin, process to terminate)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    folder.mkdir(parents=True, exist_ok=True)
+    conf = folder / "nginx.conf"
+    conf.write_text(NGINX_CONF.format(module=ECHO_MODULE, processes=processes, folder=folder, port=port,
+                                      delay=f"{delay:.3f}"))
+    binary = shutil.which("nginx") or "/usr/sbin/nginx"
+    process = subprocess.Popen([binary, "-p", str(folder), "-c", str(conf)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return f"http://127.0.0.1:{port}", process
+        except OSError:
+            if process.poll() is not None:
+                break
+            time.sleep(0.05)
+    process.terminate()
+    log = folder / "error.log"
+    raise RuntimeError(f"nginx did not start: {log.read_text()[-2000:] if log.exists() else 'no log'}")

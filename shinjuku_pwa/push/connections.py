@@ -5,6 +5,10 @@ the status and Retry-After. aiohttp's general client cost more per request than 
 (bench/push_fanout.py profile), so this sends prebuilt request heads over asyncio protocols:
 one request at a time per connection (no pipelining, which push services need not support),
 at most `limit` connections per origin, idle connections reused for `idle_seconds`.
+
+An answer not back within `timeout_seconds` fails with TimeoutError. One watchdog per pool checks
+the requests in flight a few times a second instead of a timer per message: with thousands of
+messages a second, a timer armed and cancelled for each cost more than the rest of the request.
 """
 from __future__ import annotations
 
@@ -28,6 +32,7 @@ class _Connection(asyncio.Protocol):
         self.waiter: asyncio.Future[tuple[int, str | None, bool]] | None = None
         self.closed = False
         self.idle_since = 0.0
+        self.sent_at = 0.0
         self.used = False
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
@@ -62,11 +67,18 @@ class _Connection(asyncio.Protocol):
         if self.transport is not None:
             self.transport.close()
 
+    def time_out(self) -> None:
+        """No answer in time: fail the request and drop the connection (its state is unknown)."""
+        if self.waiter is not None and not self.waiter.done():
+            self.waiter.set_exception(TimeoutError("no answer from the push service in time"))
+        self.close()
+
     async def request(self, data: bytes) -> tuple[int, str | None, bool]:
         """(status, Retry-After, keep-alive) for one request written whole."""
         if self.transport is None or self.closed:
             raise PushServiceError("connection closed")
         self.waiter = asyncio.get_running_loop().create_future()
+        self.sent_at = time.monotonic()
         self.transport.write(data)
         try:
             return await self.waiter
@@ -130,7 +142,7 @@ class OriginPool:
     """Keep-alive connections to one push-service origin, at most `limit` at once."""
 
     def __init__(self, origin: str, limit: int, idle_seconds: float = 30.0,
-                 ssl_context: ssl.SSLContext | None = None) -> None:
+                 ssl_context: ssl.SSLContext | None = None, timeout_seconds: float = 10.0) -> None:
         parts = urlsplit(origin)
         if parts.scheme not in ("https", "http") or not parts.hostname:
             raise ValueError("a push-service origin is http(s)://host[:port]")
@@ -142,6 +154,23 @@ class OriginPool:
         self.idle_seconds = idle_seconds
         self.gate = asyncio.Semaphore(limit)
         self.idle: deque[_Connection] = deque()
+        self.timeout_seconds = timeout_seconds
+        self.busy: set[_Connection] = set()
+        self._watchdog: asyncio.TimerHandle | None = None
+
+    def _watch(self) -> None:
+        """Fail the requests waiting longer than the timeout; look again while any is in flight."""
+        self._watchdog = None
+        late = time.monotonic() - self.timeout_seconds
+        for connection in [c for c in self.busy if c.sent_at < late]:
+            connection.time_out()
+        if self.busy:
+            self._arm()
+
+    def _arm(self) -> None:
+        if self._watchdog is None:
+            # Checked four times per timeout (at most once a second): an answer fails within 1.25 timeouts.
+            self._watchdog = asyncio.get_running_loop().call_later(min(1.0, self.timeout_seconds / 4), self._watch)
 
     async def _connection(self) -> _Connection:
         while self.idle:
@@ -150,10 +179,19 @@ class OriginPool:
                 return connection
             connection.close()
         loop = asyncio.get_running_loop()
-        _transport, connection = await loop.create_connection(
-            _Connection, self.host, self.port, ssl=self.ssl_context,
-            server_hostname=self.host if self.tls else None)
+        async with asyncio.timeout(self.timeout_seconds):  # a new connection only: rare next to requests
+            _transport, connection = await loop.create_connection(
+                _Connection, self.host, self.port, ssl=self.ssl_context,
+                server_hostname=self.host if self.tls else None)
         return connection
+
+    async def _request(self, connection: _Connection, request: bytes) -> tuple[int, str | None, bool]:
+        self.busy.add(connection)
+        self._arm()
+        try:
+            return await connection.request(request)
+        finally:
+            self.busy.discard(connection)
 
     async def post(self, path: str, head: bytes, body: bytes) -> tuple[int, str | None]:
         """POST body to path with the prebuilt header lines `head` (each ending CRLF); (status, Retry-After)."""
@@ -163,14 +201,14 @@ class OriginPool:
             connection = await self._connection()
             reused = connection.used
             try:
-                status, retry_after, keep_alive = await connection.request(request)
+                status, retry_after, keep_alive = await self._request(connection, request)
             except PushServiceError:
                 connection.close()
                 if not reused:
                     raise
                 # The service closed an idle connection as we wrote to it: once more on a new one.
                 connection = await self._connection()
-                status, retry_after, keep_alive = await connection.request(request)
+                status, retry_after, keep_alive = await self._request(connection, request)
             except BaseException:
                 connection.close()  # cancelled (timeout) mid-request: the connection's state is unknown
                 raise
@@ -183,5 +221,8 @@ class OriginPool:
             return status, retry_after
 
     def close(self) -> None:
+        if self._watchdog is not None:
+            self._watchdog.cancel()
+            self._watchdog = None
         while self.idle:
             self.idle.pop().close()

@@ -74,7 +74,8 @@ class PushSender:
             raise RuntimeError("PushSender sends only inside `async with`")
         pool = self._pools.get(origin)
         if pool is None:
-            pool = self._pools[origin] = OriginPool(origin, self.connections_per_origin)
+            pool = self._pools[origin] = OriginPool(origin, self.connections_per_origin,
+                                                    timeout_seconds=self.timeout_seconds)
         return pool
 
     def _head(self, job: PushJob) -> bytes:
@@ -102,9 +103,8 @@ class PushSender:
             pool = self._pool(job.origin)
         except ValueError:  # not an http(s) origin: no later try can help
             return Answer(job.delivery_id, 400, error="origin")
-        try:
-            async with asyncio.timeout(self.timeout_seconds):
-                status, retry_after = await pool.post(endpoint_path(job.endpoint, job.origin), self._head(job), body)
+        try:  # the pool times the request out (timeout_seconds)
+            status, retry_after = await pool.post(endpoint_path(job.endpoint, job.origin), self._head(job), body)
         except (TimeoutError, OSError) as exc:  # refused, reset, TLS, closed early, timed out
             return Answer(job.delivery_id, None, error=type(exc).__name__)
         except ValueError:  # an endpoint no HTTP request can carry (not ASCII): no later try can help

@@ -114,6 +114,49 @@ def test_a_service_that_hangs_up_without_answering_is_a_network_error():
     asyncio.run(go())
 
 
+def test_a_service_that_never_answers_times_out_and_the_next_message_gets_a_new_connection():
+    async def go() -> tuple[type[BaseException] | None, tuple[int, str | None], int]:
+        connections = 0
+
+        async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            nonlocal connections
+            connections += 1
+            first = connections == 1
+            try:
+                head = await reader.readuntil(b"\r\n\r\n")
+                length = int(head.lower().split(b"content-length:")[1].split(b"\r\n")[0])
+                await reader.readexactly(length)
+                if first:
+                    await reader.read()  # never answers: waits until the client gives up
+                else:
+                    writer.write(b"HTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n")
+                    await writer.drain()
+                    await reader.read()
+            except (asyncio.IncompleteReadError, ConnectionError):
+                pass
+            finally:
+                writer.close()
+
+        server = await asyncio.start_server(handle, "127.0.0.1", 0)
+        port = server.sockets[0].getsockname()[1]
+        pool = OriginPool(f"http://127.0.0.1:{port}", limit=1, timeout_seconds=0.2)
+        error = None
+        try:
+            try:
+                await pool.post("/push/a", b"", b"x")
+            except TimeoutError as exc:
+                error = type(exc)
+            second = await pool.post("/push/b", b"", b"y")
+        finally:
+            pool.close()
+            server.close()
+        return error, second, connections
+
+    error, second, connections = asyncio.run(go())
+    assert error is TimeoutError
+    assert second == (201, None) and connections == 2
+
+
 def _self_signed(tmp_path) -> tuple[str, str]:
     """A certificate for 127.0.0.1 and its key, as PEM files."""
     key = ec.generate_private_key(ec.SECP256R1())
