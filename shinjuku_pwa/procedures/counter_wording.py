@@ -81,7 +81,7 @@ def days_text(days: Any, week: int | None, locale: str) -> str:
 
 
 def closures_text(closures: Iterable[str], locale: str) -> str:
-    names = {PUBLIC_HOLIDAYS: _("public holidays"), YEAR_END: _("the year-end and New Year holidays")}
+    names = {PUBLIC_HOLIDAYS: _("public holidays"), YEAR_END: _("the New Year holidays")}
     return _joined([names[c] for c in closures], locale)
 
 

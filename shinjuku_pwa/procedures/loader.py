@@ -131,7 +131,8 @@ def _nested_errors(exc: ValidationError, rel: str, text: str, lines: dict[str, i
 def _leaves(problems: Any, path: tuple) -> Iterator[tuple[tuple, str]]:
     if isinstance(problems, dict):
         for key, inner in problems.items():
-            yield from _leaves(inner, path if key == "_schema" else (*path, key))
+            # marshmallow nests a Dict value's problems under "value": the path reads better without it
+            yield from _leaves(inner, path if key in ("_schema", "value") else (*path, key))
     elif isinstance(problems, list) and problems and all(isinstance(p, str) for p in problems):
         yield path, " ".join(problems)
     elif isinstance(problems, list):
