@@ -583,12 +583,46 @@ class DeadlineRuleSchema(Schema):
     counting = fields.String()
 
 
+class WindowOutSchema(Schema):
+    where = fields.String(allow_none=True, metadata={"description": "Floor (and window number) in the reader's language; "
+                                                                   "null when the floor is not confirmed"})
+    floor = fields.Integer(allow_none=True, metadata={"description": "1 is the ground floor, -1 the first basement"})
+    window_number = fields.Integer(allow_none=True)
+    section = fields.String(metadata={"description": "The section's name in Japanese, as its sign reads"})
+    section_lang = fields.String(metadata={"description": "Always ja"})
+    gloss = fields.String(allow_none=True, metadata={"description": "The section's name in the reader's language, "
+                                                                    "only where the content translates it"})
+    who = fields.String(allow_none=True, metadata={"description": "Whom this window is for, when a procedure has two"})
+    book_by_phone = fields.String(allow_none=True, metadata={"description": "Set when an appointment by phone comes first"})
+
+
+class OpeningTimesOutSchema(Schema):
+    days = fields.Raw(metadata={"description": "\"weekdays\" (Monday to Friday) or a list of mon … sun"})
+    week = fields.Integer(metadata={"description": "Only the n-th such day of the month"})
+    opens = fields.String(metadata={"description": "HH:MM, Japan time"})
+    closes = fields.String(metadata={"description": "HH:MM, Japan time"})
+    not_on = fields.List(fields.String(), metadata={"description": "public_holidays, year_end"})
+
+
+class HoursOutSchema(Schema):
+    procedures = fields.List(fields.String(), metadata={"description": "The procedures (of those asked about) these hours are for"})
+    lines = fields.List(fields.String(), metadata={"description": "The hours worded in the reader's language, one line each"})
+    times = fields.List(fields.Nested(OpeningTimesOutSchema))
+    closed = fields.List(fields.String(), metadata={"description": "Closed all day on: public_holidays, year_end"})
+    source = fields.String(metadata={"description": "The official page the hours are from"})
+
+
 class CounterRefSchema(Schema):
     id = fields.String()
     kind = fields.String(metadata={"description": "main_office, ward_facility, branch_office or external"})
     name = fields.String()
     address = fields.String(allow_none=True, metadata={"description": "Null when not confirmed on an official page"})
-    window = fields.String(allow_none=True, metadata={"description": "Floor and section for this procedure"})
+    window = fields.String(allow_none=True, metadata={
+        "description": "Floor and section for this procedure as one line (floor in the reader's language, section in "
+                       "Japanese); `windows` has the parts. Since issue 16 no longer written wholly in English"})
+    windows = fields.List(fields.Nested(WindowOutSchema), metadata={"description": "Where at this counter (added in issue 16)"})
+    hours = fields.List(fields.Nested(HoursOutSchema), metadata={
+        "description": "Opening hours from official pages, as data and worded; empty when none is confirmed (issue 16)"})
     note = fields.String(allow_none=True)
 
 
