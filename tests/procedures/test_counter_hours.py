@@ -6,11 +6,14 @@ import re
 from html import unescape
 
 import pytest
+import yaml
 from flask import g
 
 from shinjuku_pwa.content.loader import ContentInvalid, load_content
 from shinjuku_pwa.procedures.counter_wording import floor_text, hours_lines
 from shinjuku_pwa.procedures.loader import load_procedures
+from tests.conftest import BUNDLED_CONTENT
+from tests.content.test_translations_keep_facts import ENGLISH_SENTENCE, facts
 from tests.procedures.factory import make_procedures_content, write_counter
 
 def spaced(text: str) -> str:
@@ -169,3 +172,27 @@ def test_the_open_data_counters_carry_the_hours_as_data(client):
     assert records["yotsuya-branch"]["hours"][0]["times"][1]["days"] == ["tue"]
     assert records["health-center"]["hours"] == []  # unknown: nothing rather than a guess
     assert "hours_json" in client.get("/open-data/counters.csv").get_data(as_text=True).splitlines()[0]
+
+
+def _counter_texts() -> list:
+    """(counter, which text, locale, Japanese original, translation) for every translated counter text."""
+    texts = []
+    for path in sorted((BUNDLED_CONTENT / "counters").glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        windows = [w for ws in (data["handles"] or {}).values() if ws for w in (ws if isinstance(ws, list) else [ws])]
+        localized = [("note", data.get("note"))] + [(f"who {i}", w["who"]) for i, w in enumerate(windows) if w.get("who")]
+        texts += [pytest.param(texts_["ja"], text, locale, id=f"{path.stem}-{field}-{locale}")
+                  for field, texts_ in localized if texts_ for locale, text in texts_.items() if locale != "ja"]
+    return texts
+
+
+@pytest.mark.parametrize(("japanese", "translated", "locale"), _counter_texts())
+def test_a_counter_text_keeps_the_numbers_and_phones_of_its_japanese_and_has_no_english_sentence(japanese, translated,
+                                                                                                 locale):
+    original, kept = facts(japanese), facts(translated)
+    if locale == "ja-easy":
+        assert kept["phones"] <= original["phones"] and kept["numbers"] <= original["numbers"]
+    else:
+        assert kept == original
+    if locale not in ("en", "vi"):
+        assert ENGLISH_SENTENCE.findall(translated) == []
