@@ -605,7 +605,7 @@ class OpeningTimesOutSchema(Schema):
 
 
 class HoursOutSchema(Schema):
-    procedures = fields.List(fields.String(), metadata={"description": "The procedures (of those asked about) these hours are for"})
+    procedures = fields.List(fields.String(), metadata={"description": "The procedures asked about that these hours are for"})
     lines = fields.List(fields.String(), metadata={"description": "The hours worded in the reader's language, one line each"})
     times = fields.List(fields.Nested(OpeningTimesOutSchema))
     closed = fields.List(fields.String(), metadata={"description": "Closed all day on: public_holidays, year_end"})

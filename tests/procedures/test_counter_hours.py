@@ -16,6 +16,7 @@ from tests.conftest import BUNDLED_CONTENT
 from tests.content.test_translations_keep_facts import ENGLISH_SENTENCE, facts
 from tests.procedures.factory import make_procedures_content, write_counter
 
+
 def spaced(text: str) -> str:
     """Babel puts thin spaces around some range dashes; compare them as plain spaces."""
     return text.replace("\u2009", " ").replace("\u202f", " ")
