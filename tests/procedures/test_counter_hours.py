@@ -9,12 +9,11 @@ import pytest
 import yaml
 from flask import g
 
-from shinjuku_pwa.content.loader import ContentInvalid, load_content
 from shinjuku_pwa.procedures.counter_wording import floor_text, hours_lines
-from shinjuku_pwa.procedures.loader import load_procedures
 from tests.conftest import BUNDLED_CONTENT
 from tests.content.test_translations_keep_facts import ENGLISH_SENTENCE, facts
 from tests.procedures.factory import make_procedures_content, write_counter
+from tests.procedures.test_content import errors_of
 
 
 def spaced(text: str) -> str:
@@ -75,12 +74,6 @@ def test_an_english_ordinal_follows_english_rules_for_every_week_of_the_month(co
     with content_app.test_request_context("/en/"):
         g.lang = "en"
         assert [line.split(" ")[0] for line in hours_lines(block, "en")] == ["1st", "2nd", "3rd", "5th"]
-
-
-def errors_of(root) -> list[str]:
-    with pytest.raises(ContentInvalid) as caught:
-        load_procedures(root, {"pages": load_content(root)})
-    return [str(e) for e in caught.value.errors]
 
 
 def hours_with(**slot) -> list[dict]:
