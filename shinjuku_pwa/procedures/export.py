@@ -41,6 +41,7 @@ def counter_records() -> list[dict[str, Any]]:
     rows = db.session.scalars(select(StoredCounter).where(StoredCounter.listed).order_by(StoredCounter.position))
     return [
         {"id": c.id, "kind": c.kind, "names": c.names, "address": c.address, "handles": sorted(c.handles),
+         "windows": {pid: windows for pid, windows in sorted(c.handles.items()) if windows}, "hours": c.hours or [],
          "note": c.note, "source": c.source, "reviewed": c.reviewed.isoformat() if c.reviewed else None}
         for c in rows
     ]
@@ -64,6 +65,7 @@ def _counter_rows(records: list[dict[str, Any]]) -> Iterable[dict[str, Any]]:
         yield {"id": record["id"], "kind": record["kind"], "name_ja": record["names"].get("ja", ""),
                "name_en": record["names"].get("en", ""), "address_ja": record["address"].get("ja", ""),
                "address_en": record["address"].get("en", ""), "handles": ";".join(record["handles"]),
+               "hours_json": json.dumps(record["hours"], ensure_ascii=False, sort_keys=True),
                "source": record["source"], "reviewed": record["reviewed"] or ""}
 
 

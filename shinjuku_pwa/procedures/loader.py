@@ -108,10 +108,59 @@ def _load_counters(root: Path, bundle: ProceduresBundle, errors: list[ContentErr
         try:
             counter = CounterSchema().load(data)
         except ValidationError as exc:
-            errors.extend(schema_errors(exc, rel, lines, 1))
+            errors.extend(_nested_errors(exc, rel, text, lines, ("hours", "handles")))
             continue
         counter.update(_path=rel, _lines=lines, content_hash=hashlib.sha256(text.encode()).hexdigest())
         bundle.counters[path.stem] = counter
+
+
+def _nested_errors(exc: ValidationError, rel: str, text: str, lines: dict[str, int],
+                   nested: tuple[str, ...]) -> Iterator[ContentError]:
+    """schema_errors, but a problem deep inside one of the `nested` keys points at its own line
+    ("hours: 0: times: 1: opens: ..." at the line of that `opens`), not at the key's first line."""
+    messages = exc.messages if isinstance(exc.messages, dict) else {}
+    for key in nested:
+        if key in messages:
+            for path, problem in _leaves(messages.pop(key), (key,)):
+                where = ": ".join(str(part) for part in path)
+                yield ContentError(rel, _line_of(text, path) or lines.get(key, 1), f"{where}: {problem}")
+    if messages or not isinstance(exc.messages, dict):
+        yield from schema_errors(ValidationError(messages or exc.messages), rel, lines, 1)
+
+
+def _leaves(problems: Any, path: tuple) -> Iterator[tuple[tuple, str]]:
+    if isinstance(problems, dict):
+        for key, inner in problems.items():
+            # marshmallow nests a Dict value's problems under "value": the path reads better without it
+            yield from _leaves(inner, path if key in ("_schema", "value") else (*path, key))
+    elif isinstance(problems, list) and problems and all(isinstance(p, str) for p in problems):
+        yield path, " ".join(problems)
+    elif isinstance(problems, list):
+        for inner in problems:
+            yield from _leaves(inner, path)
+    else:
+        yield path, str(problems)
+
+
+def _line_of(text: str, path: tuple) -> int | None:
+    """The line of the deepest node of `path` (keys and list indexes) that the YAML has; None if none."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return None
+    line = None
+    for part in path:
+        if isinstance(node, yaml.MappingNode):
+            match = next(((k, v) for k, v in node.value if k.value == part), None)
+            if match is None:
+                break
+            line, node = match[0].start_mark.line + 1, match[1]
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            node = node.value[part]
+            line = node.start_mark.line + 1
+        else:
+            break
+    return line
 
 
 def _load_life_events(root: Path, bundle: ProceduresBundle, errors: list[ContentError]) -> None:
@@ -248,7 +297,8 @@ def _apply_counters(bundle: ProceduresBundle, report) -> None:
     wanted = {
         counter_id: {
             "kind": item["kind"], "position": item["position"], "names": item["name"],
-            "address": item.get("address") or {}, "handles": item["handles"], "note": item.get("note") or {},
+            "address": item.get("address") or {}, "handles": item["handles"], "hours": item["hours"],
+            "note": item.get("note") or {},
             "source": item["source"], "reviewed": item["reviewed"], "content_hash": item["content_hash"],
         }
         for counter_id, item in bundle.counters.items()

@@ -22,7 +22,8 @@ class StoredCounter(Model):
     position: Mapped[int] = mapped_column(Integer, default=0)
     names: Mapped[dict] = mapped_column(JSON, default=dict)  # {locale: name}
     address: Mapped[dict] = mapped_column(JSON, default=dict)  # {locale: address}, empty when unconfirmed
-    handles: Mapped[dict] = mapped_column(JSON, default=dict)  # {procedure id: {locale: window} or None}
+    handles: Mapped[dict] = mapped_column(JSON, default=dict)  # {procedure id: [window, ...] or None}
+    hours: Mapped[list] = mapped_column(JSON, default=list)  # [{procedures?, times, closed, source}], [] if unknown
     note: Mapped[dict] = mapped_column(JSON, default=dict)
     source: Mapped[str] = mapped_column(String(500), default="")
     reviewed: Mapped[dt.date | None] = mapped_column(Date)

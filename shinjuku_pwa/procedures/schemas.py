@@ -244,21 +244,103 @@ def _anchor_problems(rule: Mapping[str, Any], questions: Mapping[str, Mapping[st
 
 # ---------------------------------------------------------------- content: counters and procedures
 
+TIME = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+WEEKDAYS = "weekdays"  # Monday to Friday (平日)
+PUBLIC_HOLIDAYS, YEAR_END = "public_holidays", "year_end"  # 祝休日; 年末年始 (the dates change every year)
+CLOSURES = (PUBLIC_HOLIDAYS, YEAR_END)
+
+
+class TimeField(fields.Field[str]):
+    """"HH:MM" in quotes: unquoted, YAML reads 08:30 as the number 510 (base 60)."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any) -> str:
+        if not isinstance(value, str):
+            raise ValidationError(f"write the time in quotes as \"HH:MM\" (got {value!r})")
+        if not TIME.match(value):
+            raise ValidationError(f"'{value}' is not a time of day as \"HH:MM\" (00:00 to 23:59)")
+        return value
+
+
+class DaysField(fields.Field[Any]):
+    """`weekdays` (Monday to Friday) or a list of days: [tue], [sat, sun]."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any) -> Any:
+        if value == WEEKDAYS:
+            return value
+        if not isinstance(value, list) or not value or any(day not in DAYS for day in value) or len(set(value)) != len(value):
+            raise ValidationError(f"'weekdays' or a list of different days from {', '.join(DAYS)} (got {value!r})")
+        return sorted(value, key=DAYS.index)
+
+
+class OpeningTimesSchema(_StrictSchema):
+    """One line of opening hours: on these days, from `opens` to `closes`."""
+
+    days = DaysField(required=True)
+    week = fields.Integer(validate=validate.Range(min=1, max=5))  # the n-th such day of the month only
+    opens = TimeField(required=True)
+    closes = TimeField(required=True)
+    # Days this line does not apply on, where the official page says so ("休日を除く毎週火曜日").
+    not_on = fields.List(fields.String(validate=validate.OneOf(CLOSURES)), load_default=list)
+
+    @validates_schema
+    def closes_after_it_opens(self, data: Mapping[str, Any], **kwargs: Any) -> None:
+        if data.get("opens") and data.get("closes") and data["closes"] <= data["opens"]:
+            raise ValidationError(f"closes at {data['closes']}, not after it opens at {data['opens']}", "closes")
+        if data.get("week") and (data.get("days") == WEEKDAYS or len(data.get("days") or ()) != 1):
+            raise ValidationError("'week' (the n-th day of the month) goes with exactly one day, as [sun]", "week")
+
+
+class HoursSchema(_StrictSchema):
+    """When a counter takes procedures: as data, worded per language when shown (issue 16)."""
+
+    # The procedures these hours are for (each handled by this counter); omitted: all it handles.
+    procedures = fields.List(fields.String(validate=validate.Regexp(SLUG)), validate=validate.Length(min=1))
+    times = fields.List(fields.Nested(OpeningTimesSchema), required=True, validate=validate.Length(min=1))
+    closed = fields.List(fields.String(validate=validate.OneOf(CLOSURES)), load_default=list)  # closed all day
+    source = fields.Url(required=True, schemes={"https", "http"})  # the official page these hours are from
+
+
+class WindowSchema(_StrictSchema):
+    """Where at a counter a procedure is done: floor and window as data; the section's name as its sign
+    reads, in Japanese (shown with lang="ja"), with a gloss in the languages it has been translated into."""
+
+    floor = fields.Integer(validate=validate.Range(min=-3, max=30))  # omitted: not confirmed; -1 is B1
+    window = fields.Integer(validate=validate.Range(min=1, max=99))  # 窓口 number
+    section = _localized(("ja",), required=True)
+    who = _localized()  # whom this window is for, when a procedure has two ({locale: text}, all nine)
+    book_by_phone = fields.Boolean(load_default=False)  # an appointment by phone first
+
+
+class WindowsField(fields.Field[Any]):
+    """A procedure's window(s) at a counter: null (nothing more precise known), one window, or a list."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any) -> Any:
+        if value is None:
+            return None
+        return WindowSchema(many=True).load(value if isinstance(value, list) else [value])
+
+
 class CounterSchema(_StrictSchema):
     kind = fields.String(required=True, validate=validate.OneOf(COUNTER_KINDS))
     position = fields.Integer(required=True, validate=validate.Range(min=0, max=1000))
     name = _localized(required=True)
     address = _localized(("ja", "en"))
-    # procedure id -> the window at this counter ({locale: text}), or null when nothing more precise is known
-    handles = fields.Dict(
-        keys=fields.String(validate=validate.Regexp(SLUG)),
-        values=fields.Dict(keys=fields.String(validate=validate.OneOf(LOCALE_CODES)), values=fields.String(),
-                           allow_none=True),
-        required=True,
-    )
+    # procedure id -> its window(s) at this counter, or null when nothing more precise is known
+    handles = fields.Dict(keys=fields.String(validate=validate.Regexp(SLUG)), values=WindowsField(allow_none=True),
+                          required=True)
+    hours = fields.List(fields.Nested(HoursSchema), load_default=list)  # omitted: not confirmed, nothing is shown
     note = _localized(("ja", "en"))
     source = fields.Url(required=True, schemes={"https", "http"})
     reviewed = fields.Date(required=True)
+
+    @validates_schema
+    def hours_are_for_what_it_handles(self, data: Mapping[str, Any], **kwargs: Any) -> None:
+        handled = data.get("handles") or {}
+        for block in data.get("hours") or ():
+            unknown = [p for p in block.get("procedures") or () if p not in handled]
+            if unknown:
+                raise ValidationError(f"hours for {', '.join(unknown)}, which this counter does not handle", "hours")
 
 
 class LeadTimeSchema(_StrictSchema):
@@ -501,12 +583,46 @@ class DeadlineRuleSchema(Schema):
     counting = fields.String()
 
 
+class WindowOutSchema(Schema):
+    where = fields.String(allow_none=True, metadata={"description": "Floor (and window number) in the reader's language; "
+                                                                   "null when the floor is not confirmed"})
+    floor = fields.Integer(allow_none=True, metadata={"description": "1 is the ground floor, -1 the first basement"})
+    window_number = fields.Integer(allow_none=True)
+    section = fields.String(metadata={"description": "The section's name in Japanese, as its sign reads"})
+    section_lang = fields.String(metadata={"description": "Always ja"})
+    gloss = fields.String(allow_none=True, metadata={"description": "The section's name in the reader's language, "
+                                                                    "only where the content translates it"})
+    who = fields.String(allow_none=True, metadata={"description": "Whom this window is for, when a procedure has two"})
+    book_by_phone = fields.String(allow_none=True, metadata={"description": "Set when an appointment by phone comes first"})
+
+
+class OpeningTimesOutSchema(Schema):
+    days = fields.Raw(metadata={"description": "\"weekdays\" (Monday to Friday) or a list of mon … sun"})
+    week = fields.Integer(metadata={"description": "Only the n-th such day of the month"})
+    opens = fields.String(metadata={"description": "HH:MM, Japan time"})
+    closes = fields.String(metadata={"description": "HH:MM, Japan time"})
+    not_on = fields.List(fields.String(), metadata={"description": "public_holidays, year_end"})
+
+
+class HoursOutSchema(Schema):
+    procedures = fields.List(fields.String(), metadata={"description": "The procedures asked about that these hours are for"})
+    lines = fields.List(fields.String(), metadata={"description": "The hours worded in the reader's language, one line each"})
+    times = fields.List(fields.Nested(OpeningTimesOutSchema))
+    closed = fields.List(fields.String(), metadata={"description": "Closed all day on: public_holidays, year_end"})
+    source = fields.String(metadata={"description": "The official page the hours are from"})
+
+
 class CounterRefSchema(Schema):
     id = fields.String()
     kind = fields.String(metadata={"description": "main_office, ward_facility, branch_office or external"})
     name = fields.String()
     address = fields.String(allow_none=True, metadata={"description": "Null when not confirmed on an official page"})
-    window = fields.String(allow_none=True, metadata={"description": "Floor and section for this procedure"})
+    window = fields.String(allow_none=True, metadata={
+        "description": "Floor and section for this procedure as one line (floor in the reader's language, section in "
+                       "Japanese); `windows` has the parts. Since issue 16 no longer written wholly in English"})
+    windows = fields.List(fields.Nested(WindowOutSchema), metadata={"description": "Where at this counter (added in issue 16)"})
+    hours = fields.List(fields.Nested(HoursOutSchema), metadata={
+        "description": "Opening hours from official pages, as data and worded; empty when none is confirmed (issue 16)"})
     note = fields.String(allow_none=True)
 
 

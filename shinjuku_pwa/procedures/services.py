@@ -6,7 +6,7 @@ counter names; it writes no prose of its own (wording.py does, at the edges).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,6 +14,7 @@ from ..core.clock import TOKYO
 from ..core.i18n import localized, localized_place
 from . import queries
 from .checklist import Checklist, build_checklist
+from .counter_wording import hours_for, hours_lines, window_line, window_parts
 from .definitions import LifeEvent
 from .models import StoredCounter
 
@@ -47,11 +48,14 @@ def checklist_for(event: LifeEvent, answers: Mapping[str, Any], locale: str, tod
     return ChecklistResult(event, checklist, procedures, {row.id: row for row in rows}, locale, today)
 
 
-def counter_ref(row: StoredCounter, locale: str, procedure_id: str | None = None) -> dict:
-    window = (row.handles or {}).get(procedure_id) if procedure_id else None
-    # Addresses, windows and notes not written in the reader's language are shown in Japanese (lang="ja").
+def counter_ref(row: StoredCounter, locale: str, procedure_id: str | None = None,
+                procedure_ids: Sequence[str] | None = None) -> dict:
+    """A counter in the reader's language: its window(s) for `procedure_id` and its opening hours
+    for `procedure_ids` (default: that one procedure), worded from the stored data."""
+    windows = [window_parts(w, locale) for w in ((row.handles or {}).get(procedure_id) or ())] if procedure_id else []
+    wanted = procedure_ids if procedure_ids is not None else ([procedure_id] if procedure_id else [])
+    # Addresses and notes not written in the reader's language are shown in Japanese (lang="ja").
     address, address_lang = localized_place(row.address, locale)
-    window_text, window_lang = localized_place(window, locale)
     note, note_lang = localized_place(row.note, locale)
     return {
         "id": row.id,
@@ -60,7 +64,11 @@ def counter_ref(row: StoredCounter, locale: str, procedure_id: str | None = None
         # The Japanese name too, as the sign at the counter reads (shown beside it with lang="ja").
         "name_ja": (row.names or {}).get("ja") if locale not in ("ja", "ja-easy") else None,
         "address": address or None, "address_lang": address_lang,
-        "window": window_text or None, "window_lang": window_lang,
+        "windows": windows,
+        "window": " / ".join(window_line(w) for w in windows) or None,
+        "hours": [{"procedures": covered, "lines": hours_lines(block, locale), "times": block["times"],
+                   "closed": block.get("closed") or [], "source": block["source"]}
+                  for covered, block in hours_for(row.hours, wanted)],
         "note": note or None, "note_lang": note_lang,
     }
 
@@ -112,7 +120,7 @@ def checklist_payload(result: ChecklistResult) -> dict:
         })
     visits = [
         {
-            "counter": counter_ref(result.counters[visit.counter_id], locale),
+            "counter": counter_ref(result.counters[visit.counter_id], locale, procedure_ids=list(visit.procedure_ids)),
             "items": list(visit.procedure_ids),
             "earliest_deadline": visit.earliest_deadline,
             "not_before": visit.not_before,

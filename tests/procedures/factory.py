@@ -86,7 +86,8 @@ def make_procedures_content(root: Path) -> Path:
     write_procedure(root, "moving-in-notification", "en", documents=documents["en"], deadline_text="Within 14 days")
     write_procedure(root, "child-allowance", "ja", deadline={"days": 15, "after": "move_date", "kind": "claim"},
                     online_url="https://myna.go.jp/", online_service="マイナポータル")
-    write_counter(root, "main-office", {"moving-in-notification": {"ja": "1階", "en": "1st floor"}, "child-allowance": None},
+    write_counter(root, "main-office", {"moving-in-notification": {"floor": 1, "section": {"ja": "戸籍住民課", "en": "Resident Registration"}},
+                                         "child-allowance": None},
                   kind="main_office", position=0, address={"ja": "歌舞伎町1-4-1", "en": "1-4-1 Kabukicho"})
     write_counter(root, "branch-a", {"moving-in-notification": None})
     write_yaml(root / "life-events" / "moving-in.yaml", event_dict(

@@ -28,7 +28,7 @@ def test_one_procedure_has_its_counters_documents_fee_and_source(client):
     assert body["fee"] == 0 and body["online"] is None
     assert len(body["documents"]) == 6
     counters = {c["id"]: c for c in body["counters"]}
-    assert counters["main-office"]["window"].startswith("1st floor")
+    assert counters["main-office"]["window"].startswith("Floor 1, 戸籍住民課")
     assert sum(1 for c in counters.values() if c["kind"] == "branch_office") == 10
     assert body["source"].startswith("https://www.city.shinjuku.lg.jp/")
     assert body["department"]["id"] == "family-register-resident"
