@@ -44,6 +44,7 @@ import brotli
 from flask import Flask, Response, current_app, g, request
 
 from .http_caching import session_written
+from .request_log import start_request
 from .i18n import LOCALES, negotiate_locale
 from .security import is_staff_path
 from .versions import Versions, watcher_of
@@ -349,4 +350,6 @@ def init_app(app: Flask) -> None:
     watcher_of(app).subscribe(lambda before, after: cache.clear())  # old keys can never match again
     for endpoint, view in list(app.view_functions.items()):
         app.view_functions[endpoint] = cached_view(view)
-    app.before_request_funcs.setdefault(None, []).insert(0, serve_from_cache)
+    hooks = app.before_request_funcs.setdefault(None, [])
+    # First, but after the request log's start: a hit's line has the client's request id and a duration.
+    hooks.insert(hooks.index(start_request) + 1 if start_request in hooks else 0, serve_from_cache)
