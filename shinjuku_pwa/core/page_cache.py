@@ -35,17 +35,17 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
-from urllib.parse import parse_qsl
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import parse_qsl
 
 import brotli
 from flask import Flask, Response, current_app, g, request
 
 from .http_caching import session_written
-from .request_log import start_request
 from .i18n import LOCALES, negotiate_locale
+from .request_log import start_request
 from .security import is_staff_path
 from .versions import Versions, watcher_of
 
