@@ -20,8 +20,8 @@ state (core/versions.py) and process, and every value is dropped the first time 
 that version change. It follows the page cache's switch: with PAGE_CACHE_MAX_BYTES = 0 (tests that
 write rows without bumping a version) every call builds.
 
-A cached answer is looked up before every other before-request hook (it costs nothing to serve,
-so rate limits do not apply to it) and replayed through the usual after-request hooks (security
+A cached answer is looked up before every other before-request hook but the request log's start
+(it costs nothing to serve, so rate limits do not apply to it) and replayed through the usual after-request hooks (security
 headers, Vary, Cache-Control, 304s); its brotli and gzip bodies are made once, when it is stored.
 Once an answer has gone out whole through those hooks, core/fast_path.py keeps its final headers
 in the entry and answers the next requests for it before Flask runs at all.
@@ -266,8 +266,9 @@ def _mark_answered(entry: Entry) -> None:
 
 
 def serve_from_cache() -> Response | None:
-    """First of all before-request hooks: a cached answer skips the rest (rate limits included:
-    it costs nothing to serve); a miss leaves the key for the view to store its answer under."""
+    """The first before-request hook after the request log's start: a cached answer skips the rest
+    (rate limits included: it costs nothing to serve); a miss leaves the key for the view to store
+    its answer under. Reached for a hit when core/fast_path.py did not answer it."""
     cache = cache_of()
     if not cache.enabled or not _cacheable_request():
         return None
