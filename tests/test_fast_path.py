@@ -244,6 +244,16 @@ def test_a_fast_answer_writes_the_request_line_and_echoes_the_request_id(fast_ap
     assert junk.isalnum() and len(junk) == 32
 
 
+def test_a_hit_through_flask_also_logs_the_clients_request_id_and_a_duration(fast_app, monkeypatch, caplog):
+    reader(fast_app).get(PAGE)
+    caplog.set_level(logging.INFO, logger="shinjuku_pwa")
+    with interval_passed(fast_app, monkeypatch), flask_requests(fast_app) as seen:
+        answer = reader(fast_app).get(PAGE, headers={"X-Request-Id": "proxy-abc-654321"})
+    assert seen == ["request"] and answer.headers["X-Request-Id"] == "proxy-abc-654321"
+    line = [record.fields for record in caplog.records if record.name == "shinjuku_pwa.request"][-1]
+    assert line["request_id"] == "proxy-abc-654321" and line["duration_ms"] is not None
+
+
 def test_behind_a_trusted_proxy_it_sees_the_request_as_the_proxy_describes_it(make_app, tmp_path, monkeypatch):
     root = make_content(tmp_path / "content")
     app = make_app(content_dir=root, VERSION_POLL_SECONDS=3600, PAGE_CACHE_MAX_BYTES=8 * 1024 * 1024, TRUSTED_PROXIES=1)

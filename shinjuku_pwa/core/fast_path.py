@@ -86,7 +86,6 @@ class Replay:
 
     status: str
     headers: list[tuple[str, str]]
-    not_modified: list[tuple[str, str]]  # the 304's: werkzeug drops the entity headers
     cookies: tuple[CookieTemplate, ...]
     body: bytes
     length: str
@@ -110,11 +109,21 @@ class Replay:
             if template is None or value.split("=", 1)[0].strip() not in SHAREABLE_COOKIES:
                 return None
             cookies.append(template)
-        kept = [(name, value) for name, value in headers if name.lower() not in _PER_REQUEST]
-        not_modified = Headers(kept)
-        remove_entity_headers(not_modified)
-        return cls(status, kept, not_modified.to_wsgi_list(), tuple(cookies), body, str(len(body)),
-                   found.get("ETag"), found.get("Last-Modified"))
+        kept = [_shared(name, value) for name, value in headers if name.lower() not in _PER_REQUEST]
+        return cls(status, kept, tuple(cookies), body, str(len(body)), found.get("ETag"), found.get("Last-Modified"))
+
+    def not_modified_headers(self) -> list[tuple[str, str]]:
+        """The 304's headers: werkzeug drops the entity headers (Content-Type, Last-Modified...)."""
+        headers = list(self.headers)
+        remove_entity_headers(headers)
+        return headers
+
+
+@functools.lru_cache(maxsize=1024)
+def _shared(name: str, value: str) -> tuple[str, str]:
+    """One tuple for a header every answer has (the security headers, Vary...): each entry's replays
+    hold references to it, not copies."""
+    return name, value
 
 
 @functools.lru_cache(maxsize=4)
@@ -163,7 +172,7 @@ class FastPath:
         if (environ.get("HTTP_IF_NONE_MATCH") or environ.get("HTTP_IF_MODIFIED_SINCE")) and not is_resource_modified(
             environ, replay.etag, last_modified=replay.last_modified
         ):
-            start_response("304 NOT MODIFIED", replay.not_modified + per_request)
+            start_response("304 NOT MODIFIED", replay.not_modified_headers() + per_request)
             write_request_line(request_id, method, entry.route, entry.endpoint, 304, started)
             return []
         start_response(replay.status, [*replay.headers, ("Content-Length", replay.length), *per_request])

@@ -56,7 +56,9 @@ Variant = Callable[[Mapping[str, str]], str]  # the request's cookies -> a short
 # Headers of the view's own answer that are per request and never replayed.
 _NOT_KEPT = {"content-length", "set-cookie", "date"}
 _ENCODINGS = ("br", "gzip")
-_ENTRY_OVERHEAD = 1024  # bytes of bookkeeping counted per entry, so tiny answers still count
+# Bytes of bookkeeping counted per entry, so tiny answers still count: the key, the entry and the
+# header lists of its first few replays (core/fast_path.py, about 600 bytes each).
+_ENTRY_OVERHEAD = 2048
 # Where a request answered from an entry says so, for core/fast_path.py: (entry, encoding sent).
 REPLAY_MARK = "shinjuku_pwa.page_cache.answered"
 
