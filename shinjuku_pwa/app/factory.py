@@ -16,7 +16,7 @@ from ..composition.health import bp as health_bp
 from ..composition.home import bp as home_bp
 from ..composition.open_data_page import bp as open_data_page_bp
 from ..composition.worker_cli import WORKER_COMMANDS
-from ..core import database, errors, http_caching, i18n, page_cache, request_limits, request_log, security, versions
+from ..core import database, errors, fast_path, http_caching, i18n, page_cache, request_limits, request_log, security, versions
 from ..core.assets import bp as assets_bp
 from ..core.config import PROJECT_ROOT, from_environment
 from ..core.extensions import compress, db, migrate
@@ -124,6 +124,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(open_data_page_bp)
     init_api(app)
     page_cache.init_app(app)  # after every view is registered: it wraps them
+    fast_path.init_app(app)  # cached answers before Flask runs
+    security.trust_proxies(app)  # outermost: the fast path sees the request as the proxy describes it
     app.cli.add_command(content_cli)
     app.cli.add_command(staff_cli)
     for command in WORKER_COMMANDS:

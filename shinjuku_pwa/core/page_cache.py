@@ -20,9 +20,11 @@ state (core/versions.py) and process, and every value is dropped the first time 
 that version change. It follows the page cache's switch: with PAGE_CACHE_MAX_BYTES = 0 (tests that
 write rows without bumping a version) every call builds.
 
-A cached answer is looked up before every other before-request hook (it costs nothing to serve,
-so rate limits do not apply to it) and replayed through the usual after-request hooks (security
+A cached answer is looked up before every other before-request hook but the request log's start
+(it costs nothing to serve, so rate limits do not apply to it) and replayed through the usual after-request hooks (security
 headers, Vary, Cache-Control, 304s); its brotli and gzip bodies are made once, when it is stored.
+Once an answer has gone out whole through those hooks, core/fast_path.py keeps its final headers
+in the entry and answers the next requests for it before Flask runs at all.
 """
 from __future__ import annotations
 
@@ -32,27 +34,33 @@ import hashlib
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import parse_qsl
 
 import brotli
 from flask import Flask, Response, current_app, g, request
 
-from .errors import locale_of_request
 from .http_caching import session_written
+from .i18n import LOCALES, negotiate_locale
+from .request_log import start_request
 from .security import is_staff_path
-from .versions import watcher_of
+from .versions import Versions, watcher_of
 
 F = TypeVar("F", bound=Callable[..., Any])
 T = TypeVar("T")
-Variant = Callable[[], str]
+Variant = Callable[[Mapping[str, str]], str]  # the request's cookies -> a short string
 
 # Headers of the view's own answer that are per request and never replayed.
 _NOT_KEPT = {"content-length", "set-cookie", "date"}
 _ENCODINGS = ("br", "gzip")
-_ENTRY_OVERHEAD = 1024  # bytes of bookkeeping counted per entry, so tiny answers still count
+# Bytes of bookkeeping counted per entry, so tiny answers still count: the key, the entry and the
+# header lists of its first few replays (core/fast_path.py, about 600 bytes each).
+_ENTRY_OVERHEAD = 2048
+# Where a request answered from an entry says so, for core/fast_path.py: (entry, encoding sent).
+REPLAY_MARK = "shinjuku_pwa.page_cache.answered"
 
 
 def not_page_cached(view: F) -> F:
@@ -70,6 +78,10 @@ class Entry:
     etag: str
     stored_at: float
     encoded: dict[str, bytes] = field(default_factory=dict)
+    route: str = "(no route)"  # the URL rule and endpoint that made it, for the request log
+    endpoint: str | None = None
+    # The final headers it went out with, per encoding and shareable cookie (core/fast_path.py).
+    replays: dict[tuple, Any] = field(default_factory=dict)
 
     @property
     def size(self) -> int:
@@ -204,7 +216,8 @@ def per_version(name: str, key: Any, build: Callable[[], T]) -> T:
 
 def add_variant(app: Flask, variant: Variant) -> None:
     """Something besides the URL that changes an anonymous answer (the reader's display settings):
-    `variant()` returns a short string, one of a small fixed set, made part of the key."""
+    `variant(cookies)` returns a short string, one of a small fixed set, made part of the key. It
+    reads the request's cookies alone: core/fast_path.py calls it before Flask has a request."""
     app.extensions.setdefault("page_cache_variants", []).append(variant)
 
 
@@ -224,29 +237,49 @@ def _cacheable_request() -> bool:
     )
 
 
-def _key() -> tuple:
-    """Everything an anonymous answer depends on besides the database (read from the raw request:
-    werkzeug's host_url and full_path decode the address again on every call)."""
-    environ = request.environ
-    variants = tuple(variant() for variant in current_app.extensions.get("page_cache_variants", ()))
-    versions = tuple(sorted(watcher_of().current().items()))
-    # The API's language comes from ?lang= or Accept-Language; a page's from its address.
-    lang = g.get("lang") or (locale_of_request() if request.path.startswith("/api/") else None)
-    return (environ["wsgi.url_scheme"], request.host, environ.get("PATH_INFO", ""), environ.get("QUERY_STRING", ""),
-            lang, variants, versions, current_app.extensions["deploy_id"])
+@functools.lru_cache(maxsize=256)
+def _negotiated(accept_language: str | None, cookie: str | None) -> str:
+    return negotiate_locale(accept_language, cookie)
+
+
+def answer_key(app: Flask, environ: dict[str, Any], cookies: Mapping[str, str], versions: Versions) -> tuple:
+    """Everything an anonymous answer depends on besides the database, from the raw request alone,
+    so that core/fast_path.py finds the same key before Flask runs.
+
+    A page's language is in its path; the API's comes from ?lang=, else from the lang cookie and
+    Accept-Language (core/errors.py, locale_of_request). The Host header is kept as sent.
+    """
+    path = environ.get("PATH_INFO", "")
+    query = environ.get("QUERY_STRING", "")
+    lang = None
+    if path.startswith("/api/"):
+        # As werkzeug reads request.args (the first value counts).
+        asked = next((value for name, value in parse_qsl(query.encode("latin-1").decode(errors="replace"),
+                                                         keep_blank_values=True) if name == "lang"), None)
+        lang = asked if asked in LOCALES else _negotiated(environ.get("HTTP_ACCEPT_LANGUAGE"), cookies.get("lang"))
+    variants = tuple(variant(cookies) for variant in app.extensions.get("page_cache_variants", ()))
+    return (environ["wsgi.url_scheme"], environ.get("HTTP_HOST", ""), path, query, lang, variants,
+            tuple(sorted(versions.items())), app.extensions["deploy_id"])
+
+
+def _mark_answered(entry: Entry) -> None:
+    chosen = choose_encoding(request.headers.get("Accept-Encoding", "")) if entry.encoded else None
+    request.environ[REPLAY_MARK] = (entry, chosen)
 
 
 def serve_from_cache() -> Response | None:
-    """First of all before-request hooks: a cached answer skips the rest (rate limits included:
-    it costs nothing to serve); a miss leaves the key for the view to store its answer under."""
+    """The first before-request hook after the request log's start: a cached answer skips the rest
+    (rate limits included: it costs nothing to serve); a miss leaves the key for the view to store
+    its answer under. Reached for a hit when core/fast_path.py did not answer it."""
     cache = cache_of()
     if not cache.enabled or not _cacheable_request():
         return None
-    key = _key()
+    key = answer_key(current_app, request.environ, request.cookies, watcher_of().current())
     entry = cache.get(key)
     if entry is None:
         g.page_cache_key = key
         return None
+    _mark_answered(entry)
     return entry.response(request.headers.get("Accept-Encoding", ""))
 
 
@@ -266,7 +299,9 @@ def _entry_for(response: Response, stored_at: float) -> Entry | None:
     body = response.get_data()
     headers = [(name, value) for name, value in response.headers.items() if name.lower() not in _NOT_KEPT]
     etag = hashlib.sha1(body, usedforsecurity=False).hexdigest()  # names a body; no secret rests on it
-    entry = Entry(response.status_code, headers, body, response.mimetype, etag, stored_at)
+    entry = Entry(response.status_code, headers, body, response.mimetype, etag, stored_at,
+                  route=request.url_rule.rule if request.url_rule is not None else "(no route)",
+                  endpoint=request.endpoint)
     config = current_app.config
     if response.mimetype in config.get("COMPRESS_MIMETYPES", ()) and len(body) >= config.get("COMPRESS_MIN_SIZE", 500):
         entry.encoded["br"] = brotli.compress(body, quality=config.get("COMPRESS_BR_LEVEL", 4))
@@ -290,6 +325,7 @@ def cached_view(view: Callable[..., Any]) -> Callable[..., Any]:
         if entry is None:
             return response
         cache.put(key, entry)
+        _mark_answered(entry)
         return entry.response(request.headers.get("Accept-Encoding", ""))
 
     return build
@@ -317,4 +353,6 @@ def init_app(app: Flask) -> None:
     watcher_of(app).subscribe(lambda before, after: cache.clear())  # old keys can never match again
     for endpoint, view in list(app.view_functions.items()):
         app.view_functions[endpoint] = cached_view(view)
-    app.before_request_funcs.setdefault(None, []).insert(0, serve_from_cache)
+    hooks = app.before_request_funcs.setdefault(None, [])
+    # First, but after the request log's start: a hit's line has the client's request id and a duration.
+    hooks.insert(hooks.index(start_request) + 1 if start_request in hooks else 0, serve_from_cache)

@@ -155,14 +155,19 @@ class HttpsAwareSessionInterface(SecureCookieSessionInterface):
         return bool(app.config["SESSION_COOKIE_SECURE"]) or (has_request_context() and request.is_secure)
 
 
-def init_app(app: Flask) -> None:
+def trust_proxies(app: Flask) -> None:
+    """Client IP (audit log, per-IP limits) and https come from the proxies we run, no one else.
+    Call last: the outermost middleware, so every other one (core/fast_path.py) sees the request
+    as the proxies describe it."""
     proxies = app.config.get("TRUSTED_PROXIES", 0)
     if proxies:
-        # Client IP (audit log, per-IP limits) and https come from the proxies we run, no one else.
         # Flask's documented way to add WSGI middleware; mypy sees wsgi_app only as a method.
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
             app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies
         )
+
+
+def init_app(app: Flask) -> None:
     app.session_interface = HttpsAwareSessionInterface()
     app.before_request(refuse_oversized_bodies)
     csrf.init_app(app)

@@ -74,6 +74,14 @@ class VersionWatcher:
     def subscribe(self, listener: Listener) -> None:
         self._listeners.append(listener)
 
+    def fresh(self) -> Versions | None:
+        """The versions when they were read within the interval, else None: a caller that must
+        not touch the database (core/fast_path.py) leaves the request to one that calls current()."""
+        checked_at = self._checked_at
+        if checked_at is None or self._clock() - checked_at >= self.interval:
+            return None
+        return self._versions
+
     def current(self) -> Versions:
         """The versions, read again when the last read is older than the interval."""
         now = self._clock()

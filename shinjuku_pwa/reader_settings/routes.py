@@ -1,6 +1,7 @@
 """The reader settings page: a plain form that works without JavaScript; the choice lives in a cookie."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import lru_cache
 from typing import cast
 
@@ -50,8 +51,13 @@ def _cache_pages_per_settings(state: BlueprintSetupState) -> None:
     add_variant(cast(Flask, state.app), _page_variant)
 
 
-def _page_variant() -> str:
-    chosen = current_settings()
+def _page_variant(cookies: Mapping[str, str]) -> str:
+    return _variant_of(cookies.get(COOKIE_NAME))
+
+
+@lru_cache(maxsize=64)
+def _variant_of(cookie: str | None) -> str:
+    chosen = settings_from_cookie(cookie)
     return "" if chosen == DEFAULT_SETTINGS else cookie_value(chosen)
 
 
