@@ -166,11 +166,12 @@ def fts_searcher(path: Path):
 
 def whoosh_core_search(text: str, lang: str):
     """Analysis + Whoosh query + ranking: service.search without snippets and display."""
-    catalog = service.ensure_index().catalog
+    live = service.ensure_index()
+    catalog = live.catalog
     terms = understand(text[:200], catalog.synonyms_by_first_word, catalog.corrector, catalog.known_stems)
     if terms.empty:
         return []
-    return service.find_matches(terms, lang, time.monotonic() + 1).ranked[:10]
+    return service.find_matches(terms, lang, time.monotonic() + 1, live=live).ranked[:10]
 
 
 def whoosh_cold_search(text: str, lang: str):

@@ -430,13 +430,15 @@ def _stamp(pointer: Path) -> Stamp | None:
     return (status.st_ino, status.st_mtime_ns, status.st_size)
 
 
-def live_index(root: Path) -> LiveIndex | None:
+def live_index(root: Path, stamp: Stamp | None = None) -> LiveIndex | None:
     """The live build under root, reopened when `current` changed; None when none was built.
 
+    stamp: of `current`, when the caller has just taken it (one stat() per search, not two).
     Raises IndexUnusable when `current` names no build or the build is damaged.
     """
     root = Path(root)
-    stamp = _stamp(root / POINTER_FILE)
+    if stamp is None:
+        stamp = _stamp(root / POINTER_FILE)
     if stamp is None:
         return None
     cached = _live.get(root)
@@ -475,7 +477,7 @@ def usable_index(root: Path) -> IndexState:
     if stamp is not None and _broken.get(root) == stamp:
         return IndexState(_fallback_build(root), True, "damaged")
     try:
-        live = live_index(root)
+        live = live_index(root, stamp) if stamp is not None else None
     except IndexUnusable as exc:
         if stamp is not None:
             _broken[root] = stamp

@@ -199,8 +199,7 @@ class PostingsScorer:
             scores = self.evaluate(query, deadline)
         except TimeUp:
             scores, timed_out = self._partial(query, deadline), True
-        best = heapq.nlargest(limit, scores.items(), key=itemgetter(1))
-        return [(score, doc) for doc, score in best], timed_out
+        return [(score, doc) for doc, score in best_of(scores, limit)], timed_out
 
     def _partial(self, query: Query, deadline: float) -> dict[int, float]:
         # Score the first part alone, with a little grace, so a late query still answers.
@@ -209,6 +208,22 @@ class PostingsScorer:
             return self.evaluate(first, deadline + 0.05)
         except TimeUp:
             return {}
+
+
+def best_of(scores: dict[int, float], limit: int) -> list[tuple[int, float]]:
+    """The `limit` best (docnum, score) pairs, best first, ties in the dict's order: what
+    heapq.nlargest(limit, scores.items(), key=itemgetter(1)) gives, in about half the time on
+    thousands of scores (the cut-off score is found among bare floats, compared in C, and
+    only the pairs reaching it are sorted)."""
+    if limit <= 0:
+        return []
+    if len(scores) > 2 * limit:
+        cut = heapq.nlargest(limit, scores.values())[-1]
+        pairs = [(doc, score) for doc, score in scores.items() if score >= cut]
+    else:
+        pairs = list(scores.items())
+    pairs.sort(key=itemgetter(1), reverse=True)  # stable: ties keep the dict's order
+    return pairs[:limit]
 
 
 def _boosted(scores: dict[int, float], boost: float) -> dict[int, float]:

@@ -1,7 +1,10 @@
 """The term-at-a-time scorer gives Whoosh's own BM25F scores, only faster."""
 from __future__ import annotations
 
+import heapq
+import random
 import time
+from operator import itemgetter
 
 import pytest
 from whoosh.query import And, Or, Prefix, Term
@@ -9,7 +12,7 @@ from whoosh.query import And, Or, Prefix, Term
 from shinjuku_pwa.search.curation import Curation
 from shinjuku_pwa.search.index import build_index, live_index
 from shinjuku_pwa.search.query import build_query, understand
-from shinjuku_pwa.search.scorer import PostingsCache, PostingsScorer, UnsupportedQuery
+from shinjuku_pwa.search.scorer import PostingsCache, PostingsScorer, UnsupportedQuery, best_of
 from shinjuku_pwa.search.sources import SearchDocument
 
 TEXTS = [
@@ -80,3 +83,12 @@ def test_the_postings_cache_stays_within_its_limit(live):
     for word in ("ごみ", "粗大", "資源", "住民", "税"):
         scorer.postings("words", word)
     assert cache._size <= 5 or len(cache._postings) == 1
+
+
+@pytest.mark.parametrize("size", [0, 5, 100, 201, 5000])
+def test_best_of_is_nlargest_ties_included(size):
+    rng = random.Random(size)
+    docs = rng.sample(range(20_000), size)
+    scores = {doc: float(rng.choice(range(40))) / 7 for doc in docs}  # many ties, at the cut too
+    for limit in (0, 1, 10, 100):
+        assert best_of(scores, limit) == heapq.nlargest(limit, scores.items(), key=itemgetter(1))
