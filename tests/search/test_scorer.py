@@ -4,6 +4,7 @@ from __future__ import annotations
 import heapq
 import random
 import time
+from math import log
 from operator import itemgetter
 
 import pytest
@@ -12,7 +13,16 @@ from whoosh.query import And, Or, Prefix, Term
 from shinjuku_pwa.search.curation import Curation
 from shinjuku_pwa.search.index import build_index, live_index
 from shinjuku_pwa.search.query import build_query, understand
-from shinjuku_pwa.search.scorer import PostingsCache, PostingsScorer, UnsupportedQuery, best_of
+from shinjuku_pwa.search.scorer import (
+    K1,
+    PostingsCache,
+    PostingsScorer,
+    UnsupportedQuery,
+    best_of,
+    block_postings,
+    public_postings,
+    reads_blocks,
+)
 from shinjuku_pwa.search.sources import SearchDocument
 
 TEXTS = [
@@ -92,3 +102,15 @@ def test_best_of_is_nlargest_ties_included(size):
     scores = {doc: float(rng.choice(range(40))) / 7 for doc in docs}  # many ties, at the cut too
     for limit in (0, 1, 10, 100):
         assert best_of(scores, limit) == heapq.nlargest(limit, scores.items(), key=itemgetter(1))
+
+
+def test_contributions_are_bm25f_to_the_last_bit(live):
+    # The C-level map in _contributions does the very operations of the formula, in the same order.
+    scorer = PostingsScorer(live.searcher().reader(), PostingsCache())
+    norms = scorer._length_norms("words")
+    for text in ("ごみ", "粗大", "garbag"):
+        matcher = scorer.reader.postings("words", text)
+        ids, weights = block_postings(matcher) if reads_blocks(matcher) else public_postings(matcher)
+        factor = (log(scorer.doc_count / (len(ids) + 1)) + 1) * (K1 + 1)
+        expected = [factor * weight / (weight + norms[doc]) for doc, weight in zip(ids, weights, strict=True)]
+        assert list(scorer.postings("words", text)[1]) == expected
