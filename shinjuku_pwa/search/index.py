@@ -40,6 +40,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal, overload
 
@@ -466,14 +467,19 @@ class IndexState:
     problem: str | None = None  # why, for the log
 
 
+@lru_cache(maxsize=64)
+def _pointer_of(root: Path) -> Path:
+    return root / POINTER_FILE  # once per root, not per search (pathlib joins cost a few µs each)
+
+
 def usable_index(root: Path) -> IndexState:
     """The build to search now: the live one, else the last good one, else None; never raises.
 
     A damaged live build is logged once per `current` and not opened again until `current`
     changes (a rebuild), so a broken index costs one failed open, not one per search.
     """
-    root = Path(root)
-    stamp = _stamp(root / POINTER_FILE)
+    root = root if isinstance(root, Path) else Path(root)
+    stamp = _stamp(_pointer_of(root))
     if stamp is not None and _broken.get(root) == stamp:
         return IndexState(_fallback_build(root), True, "damaged")
     try:
