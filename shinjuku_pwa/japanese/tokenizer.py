@@ -5,6 +5,7 @@ Search, furigana and the easy-Japanese checks all read Japanese through here.
 """
 from __future__ import annotations
 
+import re
 import threading
 
 from sudachipy import Dictionary, SplitMode
@@ -33,6 +34,19 @@ def japanese_tokenizer() -> SudachiTokenizer:
     return tokenizer
 
 
+_KATAKANA_RUN = re.compile("[\u30a1-\u30f6\u30fd\u30fe]+")
+_SHORT = 64  # below this many characters one translate() is cheaper than finding runs first
+
+
+def _fold_run(match: re.Match[str]) -> str:
+    return match.group().translate(_KATAKANA_TO_HIRAGANA)
+
+
 def fold_kana(text: str) -> str:
-    """Katakana to hiragana, one character for one (so offsets stay valid): ゴミ → ごみ."""
-    return text.translate(_KATAKANA_TO_HIRAGANA)
+    """Katakana to hiragana, one character for one (so offsets stay valid): ゴミ → ごみ.
+
+    str.translate with a dict looks every character up in Python: on a page's text (snippets
+    fold whole bodies) translating only the katakana runs is several times faster."""
+    if len(text) < _SHORT:
+        return text.translate(_KATAKANA_TO_HIRAGANA)
+    return _KATAKANA_RUN.sub(_fold_run, text)

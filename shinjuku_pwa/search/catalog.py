@@ -51,6 +51,8 @@ class Catalog:
     synonyms: list[SynonymRule] = field(default_factory=list)
     best_bets: list[BestBet] = field(default_factory=list)
     built_at: str = ""
+    # What ranking.py works out once per reader's language over every document (see reader_view).
+    per_reader: dict[str, object] = field(default_factory=dict, repr=False, compare=False)
 
     @cached_property
     def docnum_by_key(self) -> dict[tuple[str, str, str], int]:

@@ -40,6 +40,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal, overload
 
@@ -430,13 +431,15 @@ def _stamp(pointer: Path) -> Stamp | None:
     return (status.st_ino, status.st_mtime_ns, status.st_size)
 
 
-def live_index(root: Path) -> LiveIndex | None:
+def live_index(root: Path, stamp: Stamp | None = None) -> LiveIndex | None:
     """The live build under root, reopened when `current` changed; None when none was built.
 
+    stamp: of `current`, when the caller has just taken it (one stat() per search, not two).
     Raises IndexUnusable when `current` names no build or the build is damaged.
     """
     root = Path(root)
-    stamp = _stamp(root / POINTER_FILE)
+    if stamp is None:
+        stamp = _stamp(root / POINTER_FILE)
     if stamp is None:
         return None
     cached = _live.get(root)
@@ -464,18 +467,23 @@ class IndexState:
     problem: str | None = None  # why, for the log
 
 
+@lru_cache(maxsize=64)
+def _pointer_of(root: Path) -> Path:
+    return root / POINTER_FILE  # once per root, not per search (pathlib joins cost a few µs each)
+
+
 def usable_index(root: Path) -> IndexState:
     """The build to search now: the live one, else the last good one, else None; never raises.
 
     A damaged live build is logged once per `current` and not opened again until `current`
     changes (a rebuild), so a broken index costs one failed open, not one per search.
     """
-    root = Path(root)
-    stamp = _stamp(root / POINTER_FILE)
+    root = root if isinstance(root, Path) else Path(root)
+    stamp = _stamp(_pointer_of(root))
     if stamp is not None and _broken.get(root) == stamp:
         return IndexState(_fallback_build(root), True, "damaged")
     try:
-        live = live_index(root)
+        live = live_index(root, stamp) if stamp is not None else None
     except IndexUnusable as exc:
         if stamp is not None:
             _broken[root] = stamp

@@ -104,10 +104,13 @@ def _deadline() -> float:
 
 def _result(live: LiveIndex, entry: RankedItem, terms: QueryTerms, lang: str) -> SearchResult:
     stored = live.stored(entry.docnum)
-    snippet = make_snippet(stored.get("text", ""), terms.highlights, terms.gram_highlights)
-    summary_snippet = make_snippet(stored.get("summary", ""), terms.highlights, terms.gram_highlights)
-    if has_match(summary_snippet) or not has_match(snippet):
-        snippet = summary_snippet  # the summary says what the page is for; prefer it when it matches
+    # The summary says what the page is for: shown when it matches (the body is then not looked
+    # at) or when the body does not match either.
+    snippet = make_snippet(stored.get("summary", ""), terms.highlights, terms.gram_highlights)
+    if not has_match(snippet):
+        body_snippet = make_snippet(stored.get("text", ""), terms.highlights, terms.gram_highlights)
+        if has_match(body_snippet):
+            snippet = body_snippet
     info = entry.info
     return SearchResult(
         type=info.type,

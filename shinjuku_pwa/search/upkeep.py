@@ -12,7 +12,7 @@
 from __future__ import annotations
 
 import logging
-from functools import partial
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Literal, overload
 
@@ -44,7 +44,12 @@ FOLLOWED = (state.CONTENT, state.NOTICES)  # the versions the index is built fro
 
 
 def index_root() -> Path:
-    return Path(current_app.instance_path) / "search"
+    return _search_folder(current_app.instance_path)
+
+
+@lru_cache(maxsize=64)
+def _search_folder(instance_path: str) -> Path:
+    return Path(instance_path) / "search"
 
 
 def _content_dir(content_dir: Path | None) -> Path:

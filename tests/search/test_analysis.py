@@ -86,6 +86,15 @@ def test_folding_keeps_the_length_so_offsets_still_cut_the_original():
     assert fold_kana("マイナンバーカード") == "まいなんばーかーど"
 
 
+def test_folding_a_long_text_folds_every_katakana_run_and_nothing_else():
+    # Texts from 64 characters on are folded run by run (snippets fold whole page bodies).
+    text = "マイナンバーカードの申請。ゴミ袋ヽヾ and Ｇ café ヷヸヺ・ー " * 4
+    folded = fold_kana(text)
+    assert len(text) >= 64 and len(folded) == len(text)
+    assert folded == "".join(chr(ord(ch) - 0x60) if "ァ" <= ch <= "ヶ" or ch in "ヽヾ" else ch for ch in text)
+    assert "まいなんばーかーど" in folded and "ごみ袋ゝゞ" in folded and "ヷヸヺ・ー" in folded
+
+
 def test_word_pairs_join_each_word_to_the_next():
     assert word_pairs(["粗大", "ごみ", "出す"]) == ["粗大 ごみ", "ごみ 出す"]
 

@@ -16,6 +16,7 @@ from shinjuku_pwa.search.index import (
     build_index,
     index_exists,
     live_index,
+    usable_index,
 )
 from shinjuku_pwa.search.query import build_query, understand
 from shinjuku_pwa.search.sources import SearchDocument
@@ -50,6 +51,24 @@ def test_a_rebuild_swaps_in_the_new_index_and_keeps_only_the_previous_build(tmp_
         build_index(tmp_path, documents(word=word), Curation())
     assert len(builds(tmp_path)) == 2
     assert len(found_ids(tmp_path, "資源")) == 30 and found_ids(tmp_path, "粗大") == []
+
+
+def test_a_searcher_is_reused_per_build_and_thread_and_dropped_when_a_new_build_goes_live(tmp_path):
+    build_index(tmp_path, documents(), Curation())
+    first = usable_index(tmp_path).live
+    searcher = first.searcher()
+    assert usable_index(tmp_path).live is first and first.searcher() is searcher  # no open per query
+    other_thread: list = []
+    worker = threading.Thread(target=lambda: other_thread.append(first.searcher()))
+    worker.start()
+    worker.join()
+    assert other_thread[0] is not searcher  # Whoosh searchers are not shared between threads
+    build_index(tmp_path, documents(word="資源"), Curation())
+    second = usable_index(tmp_path).live
+    assert second is not first and second.searcher() is not searcher
+    assert len(found_ids(tmp_path, "資源")) == 30 and found_ids(tmp_path, "粗大") == []
+    (tmp_path / POINTER_FILE).unlink()
+    assert usable_index(tmp_path).live is None and usable_index(tmp_path).needs_build
 
 
 def test_a_failed_build_leaves_the_live_index_alone(tmp_path):

@@ -3,7 +3,17 @@ from __future__ import annotations
 
 from shinjuku_pwa.search.catalog import Catalog, ItemInfo
 from shinjuku_pwa.search.curation import BestBet
-from shinjuku_pwa.search.ranking import RankedItem, cut_tail, facet_counts, link_locale, locale_weight, pin_best_bets, rank_items
+from shinjuku_pwa.search.ranking import (
+    TYPE_WEIGHTS,
+    RankedItem,
+    cut_tail,
+    facet_counts,
+    link_locale,
+    locale_weight,
+    pin_best_bets,
+    rank_items,
+    reader_view,
+)
 
 ITEMS = [
     ItemInfo("page", "moving-in", "ja", "moving", "転入届", "/{lang}/pages/moving-in"),
@@ -73,3 +83,15 @@ def test_a_match_is_shown_in_the_readers_own_version_and_an_english_one_links_to
     ranked = rank_items([(10.0, 1)], catalog(), "ko")  # moving-in: matched in English, no Korean version
     assert (ranked[0].info.locale, link_locale(ranked[0].info.locale, "ko")) == ("en", "en")
     assert link_locale("ja-easy", "ne") == "ne" and link_locale("ja", "ne") == "ne"
+
+
+def test_each_documents_weights_and_shown_version_are_worked_out_once_per_build_and_language():
+    made = catalog()
+    view = reader_view(made, "ko")
+    assert reader_view(made, "ko") is view and reader_view(catalog(), "ko") is not view
+    assert view.locale_weights == [locale_weight(info.locale, "ko") for info in ITEMS]
+    assert view.type_weights == [TYPE_WEIGHTS[info.type] for info in ITEMS]
+    assert view.shown == [0, 1, 3, 3, 4]  # the Korean page for both versions of oversized-garbage
+    assert rank_items([(5.0, 2)], made, "ko")[0].info.locale == "ko"
+    reader_view(made, "xx-not-a-locale")
+    assert set(made.per_reader) == {"ko"}  # a language the site does not have is not kept

@@ -1,7 +1,11 @@
 """The term-at-a-time scorer gives Whoosh's own BM25F scores, only faster."""
 from __future__ import annotations
 
+import heapq
+import random
 import time
+from math import log
+from operator import itemgetter
 
 import pytest
 from whoosh.query import And, Or, Prefix, Term
@@ -9,7 +13,16 @@ from whoosh.query import And, Or, Prefix, Term
 from shinjuku_pwa.search.curation import Curation
 from shinjuku_pwa.search.index import build_index, live_index
 from shinjuku_pwa.search.query import build_query, understand
-from shinjuku_pwa.search.scorer import PostingsCache, PostingsScorer, UnsupportedQuery
+from shinjuku_pwa.search.scorer import (
+    K1,
+    PostingsCache,
+    PostingsScorer,
+    UnsupportedQuery,
+    best_of,
+    block_postings,
+    public_postings,
+    reads_blocks,
+)
 from shinjuku_pwa.search.sources import SearchDocument
 
 TEXTS = [
@@ -80,3 +93,24 @@ def test_the_postings_cache_stays_within_its_limit(live):
     for word in ("ごみ", "粗大", "資源", "住民", "税"):
         scorer.postings("words", word)
     assert cache._size <= 5 or len(cache._postings) == 1
+
+
+@pytest.mark.parametrize("size", [0, 5, 100, 201, 5000])
+def test_best_of_is_nlargest_ties_included(size):
+    rng = random.Random(size)
+    docs = rng.sample(range(20_000), size)
+    scores = {doc: float(rng.choice(range(40))) / 7 for doc in docs}  # many ties, at the cut too
+    for limit in (0, 1, 10, 100):
+        assert best_of(scores, limit) == heapq.nlargest(limit, scores.items(), key=itemgetter(1))
+
+
+def test_contributions_are_bm25f_to_the_last_bit(live):
+    # The C-level map in _contributions does the very operations of the formula, in the same order.
+    scorer = PostingsScorer(live.searcher().reader(), PostingsCache())
+    norms = scorer._length_norms("words")
+    for text in ("ごみ", "粗大", "garbag"):
+        matcher = scorer.reader.postings("words", text)
+        ids, weights = block_postings(matcher) if reads_blocks(matcher) else public_postings(matcher)
+        factor = (log(scorer.doc_count / (len(ids) + 1)) + 1) * (K1 + 1)
+        expected = [factor * weight / (weight + norms[doc]) for doc, weight in zip(ids, weights, strict=True)]
+        assert list(scorer.postings("words", text)[1]) == expected
