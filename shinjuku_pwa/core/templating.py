@@ -6,7 +6,7 @@ import datetime as dt
 from flask import Flask, current_app, g, request, url_for
 
 from .assets import asset_url
-from .i18n import LOCALES, current_locale, localized, localized_place, reader_date, reader_datetime
+from .i18n import LOCALES, current_locale, localized, localized_place, reader_date, reader_datetime, template_gettext
 
 _URLS_IN_LOCALE = "shinjuku_pwa.urls_in_locale"  # per request, in its WSGI environ
 
@@ -67,6 +67,8 @@ def init_templating(app: Flask) -> None:
     )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
+
+    app.context_processor(template_gettext)
 
     @app.context_processor
     def locale_context() -> dict[str, str]:
