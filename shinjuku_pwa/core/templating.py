@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
+from urllib.parse import urlencode
 
 from flask import Flask, current_app, g, request, url_for
 
@@ -9,23 +11,33 @@ from .assets import asset_url
 from .i18n import LOCALES, current_locale, localized, localized_place, reader_date, reader_datetime, template_gettext
 
 _URLS_IN_LOCALE = "shinjuku_pwa.urls_in_locale"  # per request, in its WSGI environ
+_QUERY = "?"  # in that dict: the page's own query, encoded once
+_QUERY_SAFE = "!$'()*,/:;?@"  # werkzeug.urls._urlencode: left as is in a query (WHATWG percent-encode set)
 
 
 def url_in_locale(code: str) -> str:
     """The current page in another language (the switcher and hreflang links), built once per
-    request and language: a page asks for each twice, and a checklist's address holds every answer."""
+    request and language: a page asks for each twice, and a checklist's address holds every answer,
+    which is encoded once for all nine languages."""
     built: dict[str, str] = request.environ.setdefault(_URLS_IN_LOCALE, {})
     if code not in built:
-        built[code] = _url_in_locale(code)
+        built[code] = _url_in_locale(code, built)
     return built[code]
 
 
-def _url_in_locale(code: str) -> str:
+def _url_in_locale(code: str, built: dict[str, str]) -> str:
     if request.endpoint and request.view_args is not None and "lang" in request.view_args:
-        args = dict(request.view_args, lang=code)
-        args.update({k: v for k, v in request.args.items() if k not in args})
-        return url_for(request.endpoint, **args)
+        if _QUERY not in built:  # what url_for would append: the query's first values, less the path's arguments
+            built[_QUERY] = encode_query((k, v) for k, v in request.args.items() if k not in request.view_args)
+        path = url_for(request.endpoint, **dict(request.view_args, lang=code))
+        return f"{path}?{built[_QUERY]}" if built[_QUERY] else path
     return url_for("home.home", lang=code)
+
+
+def encode_query(items: Iterable[tuple[str, str]]) -> str:
+    """Query parameters encoded exactly as url_for (werkzeug) encodes the ones its rule does not name,
+    for addresses built from one url_for and a query encoded once."""
+    return urlencode(list(items), safe=_QUERY_SAFE)
 
 
 def public_url(path: str) -> str:

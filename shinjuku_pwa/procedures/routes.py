@@ -19,7 +19,7 @@ from ..pages.queries import get_pages_by_slugs
 from . import queries, services, wording
 from .checklist import APPLIES, URGENT_WARNINGS
 from .definitions import LifeEvent, Question
-from .schemas import QUERY, answers_schema, encode_answer, question_to_ask, visible_questions
+from .schemas import QUERY, encode_answer, question_to_ask, visible_questions
 
 bp = Blueprint("procedures", __name__)
 
@@ -77,7 +77,7 @@ def checklist_ics(lang: str, event_id: str) -> Response:
     """Each deadline of a complete checklist as an all-day calendar event."""
     event = queries.get_life_event(event_id)
     try:
-        answers = answers_schema(event, QUERY).load(_answer_params(event))
+        answers = services.answers_schema_for(event, QUERY).load(_answer_params(event))
     except ValidationError:
         abort(422)
     result = services.checklist_for(event, answers, lang, services.today_in_tokyo())
@@ -109,7 +109,7 @@ def _answer_params(event: LifeEvent) -> dict[str, str]:
 
 def _load_partial(event: LifeEvent, raw: dict[str, str]) -> tuple[dict[str, Any], dict[str, Any]]:
     try:
-        return answers_schema(event, QUERY, complete=False).load(raw), {}
+        return services.answers_schema_for(event, QUERY, complete=False).load(raw), {}
     except ValidationError as exc:
         errors = exc.messages if isinstance(exc.messages, dict) else {}
         return dict(exc.valid_data or {}), errors

@@ -10,12 +10,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from marshmallow import Schema
+
 from ..core.clock import TOKYO
 from ..core.i18n import localized, localized_place
+from ..core.page_cache import per_version
+from ..core.versions import CONTENT
 from . import queries
 from .checklist import Checklist, build_checklist
 from .definitions import LifeEvent
 from .models import StoredCounter
+from .schemas import answers_schema_class
 
 
 def today_in_tokyo() -> dt.date:
@@ -35,6 +40,13 @@ class ChecklistResult:
     today: dt.date
 
 
+def answers_schema_for(event: LifeEvent, encoding: str, complete: bool = True) -> Schema:
+    """schemas.answers_schema, its class made once per content version and process (see answers_schema_class)."""
+    schema_class = per_version(CONTENT, ("answers_schema", event.id, encoding),
+                               lambda: answers_schema_class(event, encoding))
+    return schema_class(event=event, encoding=encoding, complete=complete)
+
+
 def checklist_for(event: LifeEvent, answers: Mapping[str, Any], locale: str, today: dt.date) -> ChecklistResult:
     procedure_ids = event.procedure_ids
     procedures = queries.get_procedures_by_ids(procedure_ids, locale)
@@ -43,7 +55,7 @@ def checklist_for(event: LifeEvent, answers: Mapping[str, Any], locale: str, tod
     # A rule whose procedure is unpublished drops out rather than breaking the whole checklist.
     usable = LifeEvent(event.id, event.title, event.summary, event.questions,
                        tuple(r for r in event.rules if r.procedure in facts), event.position)
-    checklist = build_checklist(usable, answers, facts, queries.counters_for_planning(rows), today)
+    checklist = build_checklist(usable, answers, facts, queries.planning_counters(), today)
     return ChecklistResult(event, checklist, procedures, {row.id: row for row in rows}, locale, today)
 
 
