@@ -192,14 +192,28 @@ def per_version(name: str, key: Any, build: Callable[[], T]) -> T:
     A value built while another thread moves to a newer version lands in the old store, never the
     new one; a value read just after a change the watcher has not seen yet is newer, never older.
     """
-    if not versions_memoized():
+    store = version_store(name)
+    if store is None:
         return build()
-    store = current_app.extensions["version_memo"].values_at(name, watcher_of().current().get(name))
     try:
         value: T = store[key]
     except KeyError:
         value = store[key] = build()
     return value
+
+
+def version_store(name: str) -> dict[Any, Any] | None:
+    """The dict per_version keeps values of `name` in at this version (None while it keeps nothing),
+    for a caller that looks many values up in one request."""
+    if not versions_memoized():
+        return None
+    memo: VersionMemo = current_app.extensions["version_memo"]
+    return memo.values_at(name, watcher_of().current().get(name))
+
+
+def variant_key() -> tuple[str, ...]:
+    """This request's variants (add_variant): what, besides the URL, changes an anonymous answer."""
+    return tuple(variant() for variant in current_app.extensions.get("page_cache_variants", ()))
 
 
 def add_variant(app: Flask, variant: Variant) -> None:
@@ -228,7 +242,7 @@ def _key() -> tuple:
     """Everything an anonymous answer depends on besides the database (read from the raw request:
     werkzeug's host_url and full_path decode the address again on every call)."""
     environ = request.environ
-    variants = tuple(variant() for variant in current_app.extensions.get("page_cache_variants", ()))
+    variants = variant_key()
     versions = tuple(sorted(watcher_of().current().items()))
     # The API's language comes from ?lang= or Accept-Language; a page's from its address.
     lang = g.get("lang") or (locale_of_request() if request.path.startswith("/api/") else None)

@@ -1,18 +1,27 @@
-"""Helpers every template can use: hashed asset URLs, locale facts, dates in the reader's style."""
+"""Helpers every template can use: hashed asset URLs, locale facts, dates in the reader's style,
+and `{% fragment %}`, which keeps what a page shows the same way to every reader."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 from urllib.parse import urlencode
 
-from flask import Flask, current_app, g, request, url_for
+from flask import Flask, current_app, g, has_request_context, request, url_for
+from jinja2 import nodes
+from jinja2.ext import Extension
+from jinja2.parser import Parser
+from markupsafe import Markup
 
 from .assets import asset_url
 from .i18n import LOCALES, current_locale, localized, localized_place, reader_date, reader_datetime, template_gettext
+from .page_cache import variant_key, version_store
+from .versions import CONTENT
 
 _URLS_IN_LOCALE = "shinjuku_pwa.urls_in_locale"  # per request, in its WSGI environ
 _QUERY = "?"  # in that dict: the page's own query, encoded once
 _QUERY_SAFE = "!$'()*,/:;?@"  # werkzeug.urls._urlencode: left as is in a query (WHATWG percent-encode set)
+_FRAGMENTS = "shinjuku_pwa.fragments"  # per request, in its WSGI environ: where its fragments are kept
 
 
 def url_in_locale(code: str) -> str:
@@ -38,6 +47,51 @@ def encode_query(items: Iterable[tuple[str, str]]) -> str:
     """Query parameters encoded exactly as url_for (werkzeug) encodes the ones its rule does not name,
     for addresses built from one url_for and a query encoded once."""
     return urlencode(list(items), safe=_QUERY_SAFE)
+
+
+class FragmentExtension(Extension):
+    """`{% fragment "name", key... %}...{% endfragment %}`: the body rendered once per content version,
+    locale, reader variant (page_cache.add_variant) and key, then kept in this process's memory.
+
+    For the parts of a page that cannot be kept whole (a checklist echoes the reader's answers) but
+    are mostly the same for everyone: the header and footer, a procedure's documents. The body may
+    read only what the key, the locale and the reader's settings decide: content (by its id in the
+    key), UI strings, URLs with no query. Never anything a reader sent (answers, a search), nor what
+    depends on the day: those stay outside. With the page cache off (tests), every body is rendered.
+    """
+
+    tags = {"fragment"}
+
+    def parse(self, parser: Parser) -> nodes.Node:
+        lineno = next(parser.stream).lineno
+        key: list[nodes.Expr] = [nodes.Const(parser.name), parser.parse_expression()]
+        while parser.stream.skip_if("comma"):
+            key.append(parser.parse_expression())
+        body = parser.parse_statements(("name:endfragment",), drop_needle=True)
+        call = self.call_method("_kept", [nodes.Tuple(key, "load")])
+        return nodes.CallBlock(call, [], [], body).set_lineno(lineno)
+
+    def _kept(self, key: tuple, caller: Callable[[], str]) -> str:
+        return kept_fragment(key, caller)
+
+
+def kept_fragment(key: tuple, build: Callable[[], str]) -> str:
+    """`build()` (rendered HTML) once per content version, locale, reader variant and `key`."""
+    if not has_request_context():
+        return build()
+    environ = request.environ
+    found: tuple[dict[Any, Any] | None, tuple] | None = environ.get(_FRAGMENTS)
+    if found is None:  # once per request: the store of this content version, and what every key holds
+        found = environ[_FRAGMENTS] = (version_store(CONTENT), (*variant_key(), request.script_root))
+    store, common = found
+    if store is None:
+        return build()
+    full_key = (current_locale(), *common, *key)
+    try:
+        kept: str = store[full_key]
+    except KeyError:
+        kept = store[full_key] = Markup(build())
+    return kept
 
 
 def public_url(path: str) -> str:
@@ -77,6 +131,7 @@ def init_templating(app: Flask) -> None:
         # Shown in Asia/Tokyo, whatever the server's clock zone; no seconds (issue 18).
         local_datetime=reader_datetime,
     )
+    app.jinja_env.add_extension(FragmentExtension)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
