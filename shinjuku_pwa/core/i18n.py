@@ -169,7 +169,18 @@ def reader_date(day) -> str:
     「2026ねん 4がつ 1にち」, which readers of やさしい日本語 read more easily than 2026年4月1日."""
     if not day:
         return ""
-    if current_locale() == "ja-easy":
+    if not has_request_context():
+        return _reader_date(day, current_locale())
+    # Once per request and day: a checklist shows the same deadline on many of its items.
+    formatted: dict[tuple, str] = g.setdefault("reader_dates", {})
+    key = (day, current_locale())
+    if key not in formatted:
+        formatted[key] = _reader_date(*key)
+    return formatted[key]
+
+
+def _reader_date(day, locale: str) -> str:
+    if locale == "ja-easy":
         return f"{day.year}ねん {day.month}がつ {day.day}にち"
     return format_date(day, "long")
 

@@ -171,7 +171,8 @@ def _checklist_page(event: LifeEvent, shown: list[Question], answers: dict[str, 
                       for pid, item in items.items()}
     response = make_response(render_template(
         "procedures/checklist.html", event=event, payload=payload, items=items, summary=summary, labels=labels,
-        links=links, document_traps=document_traps, applies=APPLIES, urgent_warning_codes=URGENT_WARNINGS, deadline_label=wording.deadline_kind_label,
+        links=links, document_traps=document_traps, applies=APPLIES, urgent_warning_codes=URGENT_WARNINGS,
+        deadline_labels=wording.deadline_kind_labels(),
         checklist_key=_checklist_key(event, answers),
         ics_url=links.with_answers(url_for(".checklist_ics", event_id=event.id)),
         restart_url=links.path,

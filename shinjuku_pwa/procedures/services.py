@@ -60,6 +60,12 @@ def checklist_for(event: LifeEvent, answers: Mapping[str, Any], locale: str, tod
 
 
 def counter_ref(row: StoredCounter, locale: str, procedure_id: str | None = None) -> dict:
+    """A counter as plain data in the reader's language (a copy of one made once per content version)."""
+    return dict(per_version(CONTENT, ("counter_ref", row.id, locale, procedure_id),
+                            lambda: _counter_ref(row, locale, procedure_id)))
+
+
+def _counter_ref(row: StoredCounter, locale: str, procedure_id: str | None) -> dict:
     window = (row.handles or {}).get(procedure_id) if procedure_id else None
     # Addresses, windows and notes not written in the reader's language are shown in Japanese (lang="ja").
     address, address_lang = localized_place(row.address, locale)
