@@ -3,15 +3,13 @@ and `{% fragment %}`, which keeps what a page shows the same way to every reader
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
-from typing import Any
+from collections.abc import Iterable
 from urllib.parse import urlencode
 
 from flask import Flask, current_app, g, has_request_context, request, url_for
 from jinja2 import nodes
 from jinja2.ext import Extension
 from jinja2.parser import Parser
-from markupsafe import Markup
 
 from .assets import asset_url
 from .i18n import LOCALES, current_locale, localized, localized_place, reader_date, reader_datetime, template_gettext
@@ -21,7 +19,8 @@ from .versions import CONTENT
 _URLS_IN_LOCALE = "shinjuku_pwa.urls_in_locale"  # per request, in its WSGI environ
 _QUERY = "?"  # in that dict: the page's own query, encoded once
 _QUERY_SAFE = "!$'()*,/:;?@"  # werkzeug.urls._urlencode: left as is in a query (WHATWG percent-encode set)
-_FRAGMENTS = "shinjuku_pwa.fragments"  # per request, in its WSGI environ: where its fragments are kept
+_FRAGMENTS = "fragments"  # in the content version's store (page_cache.version_store)
+_FRAGMENTS_NAME = "_kept_fragments"  # in a template's context
 
 
 def url_in_locale(code: str) -> str:
@@ -58,40 +57,63 @@ class FragmentExtension(Extension):
     read only what the key, the locale and the reader's settings decide: content (by its id in the
     key), UI strings, URLs with no query. Never anything a reader sent (answers, a search), nor what
     depends on the day: those stay outside. With the page cache off (tests), every body is rendered.
+
+    Compiled inline, since a page may show a hundred fragments: `kept = fragments[key]` (no call),
+    and only when nothing is kept, `{% set kept %}body{% endset %}` and `keep(fragments, key, kept)`;
+    then `{{ kept }}`. `fragments` comes from the context (fragment_context).
     """
 
     tags = {"fragment"}
 
-    def parse(self, parser: Parser) -> nodes.Node:
+    def parse(self, parser: Parser) -> list[nodes.Node]:
         lineno = next(parser.stream).lineno
-        key: list[nodes.Expr] = [nodes.Const(parser.name), parser.parse_expression()]
+        items: list[nodes.Expr] = [nodes.Const(parser.name), parser.parse_expression()]
         while parser.stream.skip_if("comma"):
-            key.append(parser.parse_expression())
+            items.append(parser.parse_expression())
         body = parser.parse_statements(("name:endfragment",), drop_needle=True)
-        call = self.call_method("_kept", [nodes.Tuple(key, "load")])
-        return nodes.CallBlock(call, [], [], body).set_lineno(lineno)
+        key = nodes.Tuple(items, "load")
+        fragments = nodes.Name(_FRAGMENTS_NAME, "load")
+        kept = parser.free_identifier(lineno)
+        missing = nodes.Not(nodes.Test(kept, "string", [], [], None, None))  # None, or no store in the context
+        build = [
+            nodes.AssignBlock(kept, None, body),
+            nodes.Assign(kept, self.call_method("_keep", [fragments, key, kept])),
+        ]
+        return [
+            nodes.Assign(kept, nodes.Getitem(fragments, key, "load"), lineno=lineno),
+            nodes.If(missing, build, [], [], lineno=lineno),
+            nodes.Output([kept], lineno=lineno),
+        ]
 
-    def _kept(self, key: tuple, caller: Callable[[], str]) -> str:
-        return kept_fragment(key, caller)
+    def _keep(self, fragments: object, key: tuple, rendered: str) -> str:
+        if isinstance(fragments, KeptFragments):
+            fragments[key] = rendered
+        return rendered
 
 
-def kept_fragment(key: tuple, build: Callable[[], str]) -> str:
-    """`build()` (rendered HTML) once per content version, locale, reader variant and `key`."""
-    if not has_request_context():
-        return build()
-    environ = request.environ
-    found: tuple[dict[Any, Any] | None, tuple] | None = environ.get(_FRAGMENTS)
-    if found is None:  # once per request: the store of this content version, and what every key holds
-        found = environ[_FRAGMENTS] = (version_store(CONTENT), (*variant_key(), request.script_root))
-    store, common = found
+class KeptFragments(dict):
+    """One locale's and reader variant's fragments at one content version; a missing one reads as None."""
+
+    def __missing__(self, key: tuple) -> None:
+        return None
+
+
+class _NotKept(KeptFragments):
+    def __setitem__(self, key: tuple, value: str) -> None:
+        pass  # the page cache is off: every fragment is rendered
+
+
+def fragment_context() -> dict[str, KeptFragments]:
+    """The fragments a render may use: those of this request's locale and reader variant, at the
+    content version this process sees (looked up once per render, not once per fragment)."""
+    store = version_store(CONTENT) if has_request_context() else None
     if store is None:
-        return build()
-    full_key = (current_locale(), *common, *key)
-    try:
-        kept: str = store[full_key]
-    except KeyError:
-        kept = store[full_key] = Markup(build())
-    return kept
+        return {_FRAGMENTS_NAME: _NotKept()}
+    key = (_FRAGMENTS, current_locale(), variant_key(), request.script_root)
+    found = store.get(key)
+    if found is None:
+        found = store.setdefault(key, KeptFragments())
+    return {_FRAGMENTS_NAME: found}
 
 
 def public_url(path: str) -> str:
@@ -136,6 +158,7 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.lstrip_blocks = True
 
     app.context_processor(template_gettext)
+    app.context_processor(fragment_context)
 
     @app.context_processor
     def locale_context() -> dict[str, str]:
