@@ -12,7 +12,7 @@ from jinja2.ext import Extension
 from jinja2.parser import Parser
 
 from .assets import asset_url
-from .i18n import LOCALES, current_locale, localized, localized_place, reader_date, reader_datetime, template_gettext
+from .i18n import LOCALES, LocaleInfo, current_locale, localized, localized_place, reader_date, reader_datetime, template_gettext
 from .page_cache import variant_key, version_store
 from .versions import CONTENT
 
@@ -31,6 +31,12 @@ def url_in_locale(code: str) -> str:
     if code not in built:
         built[code] = _url_in_locale(code, built)
     return built[code]
+
+
+def language_links() -> list[tuple[str, LocaleInfo, str]]:
+    """(code, locale, the current page in that language) for every locale: the hreflang links and the
+    language switcher, in one call per loop."""
+    return [(code, info, url_in_locale(code)) for code, info in LOCALES.items()]
 
 
 def _url_in_locale(code: str, built: dict[str, str]) -> str:
@@ -140,6 +146,7 @@ def init_templating(app: Flask) -> None:
         asset_url=asset_url,
         LOCALES=LOCALES,
         url_in_locale=url_in_locale,
+        language_links=language_links,
         public_url=public_url,
         html_lang=html_lang,
         current_locale=current_locale,

@@ -161,7 +161,7 @@ def _checklist_page(event: LifeEvent, shown: list[Question], answers: dict[str, 
     items = {item["procedure_id"]: item for item in payload["items"]}
     links = AnswerLinks(url_for(".life_event", event_id=event.id), encode_query(kept.items()))
     summary = [
-        {"question": q, "answer": wording.answer_text(q, answers[q.id], lang), "change_url": links.change(q.id)}
+        {"question_id": q.id, "answer": wording.answer_text(q, answers[q.id], lang), "change_url": links.change(q.id)}
         for q in shown if q.id in answers
     ]
     labels = {q.id: localized(q.label, lang) for q in event.questions}
