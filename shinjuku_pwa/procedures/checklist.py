@@ -253,13 +253,18 @@ def plan_visits(items: Sequence[Item], places: Mapping[str, Sequence[Counter]]) 
 def _smallest_cover(items: Sequence[Item], place_ids: Mapping[str, frozenset[str]],
                     pool: Sequence[Counter]) -> tuple[Counter, ...]:
     # A handful of items and at most a dozen or so counters: trying every combination is instant
-    # and, unlike a greedy choice, really finds the fewest trips.
-    needs = [place_ids[item.procedure_id] for item in items]
+    # and, unlike a greedy choice, really finds the fewest trips. Each counter's items as the bits
+    # of a number, so a combination covers them all when its numbers OR to every bit.
+    everything = (1 << len(items)) - 1
+    serves = [sum(1 << bit for bit, item in enumerate(items) if counter.id in place_ids[item.procedure_id])
+              for counter in pool]
     for size in range(1, len(pool) + 1):
-        for combination in itertools.combinations(pool, size):
-            ids = {c.id for c in combination}
-            if all(not ids.isdisjoint(allowed) for allowed in needs):
-                return combination
+        for combination in itertools.combinations(range(len(pool)), size):
+            covered = 0
+            for index in combination:
+                covered |= serves[index]
+            if covered == everything:
+                return tuple(pool[index] for index in combination)
     return ()
 
 
