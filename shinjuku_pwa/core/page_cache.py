@@ -283,7 +283,7 @@ def _entry_for(response: Response, stored_at: float) -> Entry | None:
     entry = Entry(response.status_code, headers, body, response.mimetype, etag, stored_at)
     config = current_app.config
     if response.mimetype in config.get("COMPRESS_MIMETYPES", ()) and len(body) >= config.get("COMPRESS_MIN_SIZE", 500):
-        entry.encoded["br"] = brotli.compress(body, quality=config.get("COMPRESS_BR_LEVEL", 4))
+        entry.encoded["br"] = brotli.compress(body, quality=config.get("PAGE_CACHE_BR_LEVEL", 4))
         entry.encoded["gzip"] = gzip.compress(body, compresslevel=config.get("COMPRESS_LEVEL", 6), mtime=0)
     return entry
 
