@@ -108,3 +108,11 @@ def test_template_gettext_leaves_plain_text_unescaped_outside_html(content_app):
         g.lang = "en"
         text = content_app.jinja_env.overlay(autoescape=False).from_string("{{ _('from %(date)s', date=day) }}")
         assert text.render(**template_gettext(), day="<b>") == "from <b>"
+
+
+def test_a_date_asked_for_again_in_one_request_is_written_in_the_locale_of_each_ask(content_app):
+    day = dt.date(2026, 4, 1)
+    with content_app.test_request_context("/en/"):
+        for lang, text in (("en", "April 1, 2026"), ("ja-easy", "2026ねん 4がつ 1にち"), ("en", "April 1, 2026")):
+            g.lang = lang
+            assert reader_date(day) == text

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from urllib.parse import urlencode
 
 from flask import Flask, current_app, g, has_request_context, request, url_for
-from jinja2 import nodes
+from jinja2 import Environment, nodes
 from jinja2.ext import Extension
 from jinja2.parser import Parser
 
@@ -54,6 +54,18 @@ def encode_query(items: Iterable[tuple[str, str]]) -> str:
     return urlencode(list(items), safe=_QUERY_SAFE)
 
 
+class KeptFragments(dict):
+    """One locale's and reader variant's fragments at one content version; a missing one reads as None."""
+
+    def __missing__(self, key: tuple) -> None:
+        return None
+
+
+class _NotKept(KeptFragments):
+    def __setitem__(self, key: tuple, value: str) -> None:
+        pass  # the page cache is off: every fragment is rendered
+
+
 class FragmentExtension(Extension):
     """`{% fragment "name", key... %}...{% endfragment %}`: the body rendered once per content version,
     locale, reader variant (page_cache.add_variant) and key, then kept in this process's memory.
@@ -70,6 +82,11 @@ class FragmentExtension(Extension):
     """
 
     tags = {"fragment"}
+
+    def __init__(self, environment: Environment) -> None:
+        super().__init__(environment)
+        # A template rendered without fragment_context (outside a request) renders every fragment.
+        environment.globals[_FRAGMENTS_NAME] = _NotKept()
 
     def parse(self, parser: Parser) -> list[nodes.Node]:
         lineno = next(parser.stream).lineno
@@ -95,18 +112,6 @@ class FragmentExtension(Extension):
         if isinstance(fragments, KeptFragments):
             fragments[key] = rendered
         return rendered
-
-
-class KeptFragments(dict):
-    """One locale's and reader variant's fragments at one content version; a missing one reads as None."""
-
-    def __missing__(self, key: tuple) -> None:
-        return None
-
-
-class _NotKept(KeptFragments):
-    def __setitem__(self, key: tuple, value: str) -> None:
-        pass  # the page cache is off: every fragment is rendered
 
 
 def fragment_context() -> dict[str, KeptFragments]:
