@@ -8,7 +8,13 @@ from flask import g, render_template_string
 from flask_babel import gettext, ngettext
 
 from shinjuku_pwa.core.i18n import (
-    LOCALES, content_fallbacks, locale_for_tag, localized, negotiate_locale, reader_date, template_gettext,
+    LOCALES,
+    content_fallbacks,
+    locale_for_tag,
+    localized,
+    negotiate_locale,
+    reader_date,
+    template_gettext,
 )
 
 
