@@ -10,6 +10,7 @@ The push worker runs beside the web server. In production run it as its own proc
 (`flask --app shinjuku_pwa push worker`) and set PUSH_WORKER_IN_WEB=0 here; on a laptop one
 command must be enough.
 """
+import gc
 import os
 import subprocess
 import sys
@@ -33,6 +34,15 @@ limit_request_line = 8190
 # No control socket: nothing here uses it, and every gunicorn of a user would share its one path.
 control_socket_disable = True
 graceful_timeout = 5
+
+
+def post_worker_init(worker):
+    """The app is loaded and lives as long as the worker: take its objects (about 200,000, with the
+    Japanese dictionary) out of the garbage collector's sight. Otherwise every full collection walks
+    them all, tens of milliseconds in the middle of someone's request; on the checklist collections
+    took 0.5 ms a page on average, 0.08 ms once frozen (bench/http_load.py, README)."""
+    gc.collect()
+    gc.freeze()
 
 
 def when_ready(server):

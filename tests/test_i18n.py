@@ -4,10 +4,18 @@ import datetime as dt
 import re
 
 import pytest
-from flask import g
-from flask_babel import gettext
+from flask import g, render_template_string
+from flask_babel import gettext, ngettext
 
-from shinjuku_pwa.core.i18n import LOCALES, content_fallbacks, locale_for_tag, localized, negotiate_locale, reader_date
+from shinjuku_pwa.core.i18n import (
+    LOCALES,
+    content_fallbacks,
+    locale_for_tag,
+    localized,
+    negotiate_locale,
+    reader_date,
+    template_gettext,
+)
 
 
 @pytest.mark.parametrize(
@@ -81,3 +89,36 @@ def test_easy_japanese_dates_are_spelled_in_kana_and_others_follow_their_locale(
             g.lang = lang
             assert reader_date(day) == text
             assert reader_date(None) == ""
+
+
+@pytest.mark.parametrize("lang", ["ja", "ja-easy", "en", "my"])
+def test_template_strings_use_the_catalog_bound_for_the_render_and_translate_as_flask_babel_does(content_app, lang):
+    with content_app.test_request_context(f"/{lang}/"):
+        g.lang = lang
+        bound = template_gettext()
+        # One catalog per render, the request's: the strings are those flask-babel gives.
+        page = content_app.jinja_env.from_string(
+            "{{ _('Skip to main content') }}|{{ _('from %(date)s', date=day) }}|{{ ngettext('%(num)d visit', '%(num)d visits', 3) }}"
+        ).render(**bound, day="<b>1</b>")
+        expected = "|".join([
+            gettext("Skip to main content"),
+            gettext("from %(date)s", date="&lt;b&gt;1&lt;/b&gt;"),  # arguments escaped in HTML, as Jinja's i18n does
+            ngettext("%(num)d visit", "%(num)d visits", 3),
+        ])
+        assert page == expected
+        assert render_template_string("{{ _('Skip to main content') }}") == gettext("Skip to main content")
+
+
+def test_template_gettext_leaves_plain_text_unescaped_outside_html(content_app):
+    with content_app.test_request_context("/en/"):
+        g.lang = "en"
+        text = content_app.jinja_env.overlay(autoescape=False).from_string("{{ _('from %(date)s', date=day) }}")
+        assert text.render(**template_gettext(), day="<b>") == "from <b>"
+
+
+def test_a_date_asked_for_again_in_one_request_is_written_in_the_locale_of_each_ask(content_app):
+    day = dt.date(2026, 4, 1)
+    with content_app.test_request_context("/en/"):
+        for lang, text in (("en", "April 1, 2026"), ("ja-easy", "2026ねん 4がつ 1にち"), ("en", "April 1, 2026")):
+            g.lang = lang
+            assert reader_date(day) == text

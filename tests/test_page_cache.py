@@ -6,6 +6,7 @@ import datetime as dt
 from contextlib import contextmanager
 from pathlib import Path
 
+import brotli
 import pytest
 from flask import template_rendered
 from sqlalchemy import event
@@ -212,3 +213,16 @@ def test_searches_are_never_answered_from_the_cache(cached_app):
         client.get(url)
         client.get(url)
     assert not any("search" in key[2] for key in cache_of(cached_app)._entries)  # key[2]: the path
+
+
+def test_kept_answers_are_compressed_denser_than_answers_compressed_on_every_request(make_app, tmp_path):
+    root = make_content(tmp_path / "content")
+    app = make_app(content_dir=root, VERSION_POLL_SECONDS=0, PAGE_CACHE_MAX_BYTES=8 * 1024 * 1024,
+                   COMPRESS_BR_LEVEL=1, PAGE_CACHE_BR_LEVEL=11)
+    with app.app_context():
+        import_content(root)
+    client = app.test_client()
+    body = client.get(PAGE).data
+    kept = client.get(PAGE, headers={"Accept-Encoding": "br"})
+    assert kept.headers["Content-Encoding"] == "br"
+    assert kept.data == brotli.compress(body, quality=11)

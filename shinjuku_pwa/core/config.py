@@ -77,6 +77,11 @@ def from_environment() -> dict:
             "application/json", "application/manifest+json", "image/svg+xml", "text/calendar",
         ],
         "COMPRESS_MIN_SIZE": 500,
+        # Brotli quality of answers compressed on every request (a checklist, a search, the API):
+        # 1 takes a fifth of the time of Flask-Compress's default 4 for about 15% more bytes
+        # (0.07 against 0.33 ms for a 28 KB checklist). Kept answers are compressed once, denser:
+        "COMPRESS_BR_LEVEL": int(os.environ.get("COMPRESS_BR_LEVEL", "1")),
+        "PAGE_CACHE_BR_LEVEL": int(os.environ.get("PAGE_CACHE_BR_LEVEL", "4")),
         # OpenAPI document for the JSON API.
         "API_TITLE": "Shinjuku City resident information API",
         "API_VERSION": "v1",

@@ -7,14 +7,17 @@ reads its UI strings from its own catalog, translations/ja_EASY.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
 from babel import support
 from flask import Flask, current_app, g, has_app_context, has_request_context, request
-from flask_babel import Babel, Domain, format_date, format_time, get_locale
+from flask_babel import Babel, Domain, format_date, format_time, get_locale, get_translations
+from jinja2 import pass_context
+from jinja2.runtime import Context
+from markupsafe import Markup
 
 from .clock import TOKYO
 
@@ -166,7 +169,18 @@ def reader_date(day) -> str:
     「2026ねん 4がつ 1にち」, which readers of やさしい日本語 read more easily than 2026年4月1日."""
     if not day:
         return ""
-    if current_locale() == "ja-easy":
+    if not has_request_context():
+        return _reader_date(day, current_locale())
+    # Once per request and day: a checklist shows the same deadline on many of its items.
+    formatted: dict[tuple, str] = g.setdefault("reader_dates", {})
+    key = (day, current_locale())
+    if key not in formatted:
+        formatted[key] = _reader_date(*key)
+    return formatted[key]
+
+
+def _reader_date(day, locale: str) -> str:
+    if locale == "ja-easy":
         return f"{day.year}ねん {day.month}がつ {day.day}にち"
     return format_date(day, "long")
 
@@ -256,6 +270,31 @@ def init_app(app: Flask) -> None:
         default_timezone="Asia/Tokyo",
         locale_selector=_babel_locale,
     )
+
+
+def template_gettext() -> dict[str, Callable[..., str]]:
+    """`_`, `gettext` and `ngettext` for one template render, bound to this request's catalog.
+
+    They behave as the callables flask-babel installs in Jinja (new style: the message is always
+    %-formatted with the keyword arguments, which are escaped in HTML, and `num` is set for
+    ngettext), but look the catalog up once per render instead of on every string: through
+    flask-babel that is several context-local lookups per call, and a checklist has about 70.
+    Babel's extraction still sees every `_()` in the templates.
+    """
+    translations = get_translations()
+
+    @pass_context
+    def gettext(context: Context, string: str, /, **variables: object) -> str:
+        text = translations.ugettext(string)
+        return (Markup(text) if context.eval_ctx.autoescape else text) % variables
+
+    @pass_context
+    def ngettext(context: Context, singular: str, plural: str, num: int, /, **variables: object) -> str:
+        variables.setdefault("num", num)
+        text = translations.ungettext(singular, plural, num)
+        return (Markup(text) if context.eval_ctx.autoescape else text) % variables
+
+    return {"_": gettext, "gettext": gettext, "ngettext": ngettext}
 
 
 def request_locale_from_headers() -> str:

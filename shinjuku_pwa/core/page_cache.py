@@ -204,14 +204,28 @@ def per_version(name: str, key: Any, build: Callable[[], T]) -> T:
     A value built while another thread moves to a newer version lands in the old store, never the
     new one; a value read just after a change the watcher has not seen yet is newer, never older.
     """
-    if not versions_memoized():
+    store = version_store(name)
+    if store is None:
         return build()
-    store = current_app.extensions["version_memo"].values_at(name, watcher_of().current().get(name))
     try:
         value: T = store[key]
     except KeyError:
         value = store[key] = build()
     return value
+
+
+def version_store(name: str) -> dict[Any, Any] | None:
+    """The dict per_version keeps values of `name` in at this version (None while it keeps nothing),
+    for a caller that looks many values up in one request."""
+    if not versions_memoized():
+        return None
+    memo: VersionMemo = current_app.extensions["version_memo"]
+    return memo.values_at(name, watcher_of().current().get(name))
+
+
+def variant_key() -> tuple[str, ...]:
+    """This request's variants (add_variant): what, besides the URL, changes an anonymous answer."""
+    return tuple(variant(request.cookies) for variant in current_app.extensions.get("page_cache_variants", ()))
 
 
 def add_variant(app: Flask, variant: Variant) -> None:
@@ -304,7 +318,7 @@ def _entry_for(response: Response, stored_at: float) -> Entry | None:
                   endpoint=request.endpoint)
     config = current_app.config
     if response.mimetype in config.get("COMPRESS_MIMETYPES", ()) and len(body) >= config.get("COMPRESS_MIN_SIZE", 500):
-        entry.encoded["br"] = brotli.compress(body, quality=config.get("COMPRESS_BR_LEVEL", 4))
+        entry.encoded["br"] = brotli.compress(body, quality=config.get("PAGE_CACHE_BR_LEVEL", 4))
         entry.encoded["gzip"] = gzip.compress(body, compresslevel=config.get("COMPRESS_LEVEL", 6), mtime=0)
     return entry
 

@@ -20,7 +20,6 @@ from .schemas import (
     LifeEventSummarySchema,
     ProcedureSchema,
     ProcedureSummarySchema,
-    answers_schema,
 )
 
 blp = Blueprint("procedures-api", __name__, url_prefix="/api/v1", description="Procedures and life-event checklists")
@@ -98,7 +97,7 @@ def post_checklist(args: dict[str, Any], event_id: str) -> dict[str, Any]:
     """
     event = queries.get_life_event(event_id)
     try:
-        answers = answers_schema(event, JSON).load(args["answers"])
+        answers = services.answers_schema_for(event, JSON).load(args["answers"])
     except ValidationError as exc:
         abort(422, messages={"json": {"answers": exc.messages}})
     lang = g.lang = args["lang"]  # dates and warnings in the language asked for in the body

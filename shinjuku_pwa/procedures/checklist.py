@@ -224,11 +224,13 @@ def plan_visits(items: Sequence[Item], places: Mapping[str, Sequence[Counter]]) 
     needing = [item for item in items if places.get(item.procedure_id)]
     elsewhere = [item.procedure_id for item in sorted(items, key=_item_order) if not places.get(item.procedure_id)]
     pool = sorted({c.id: c for item in needing for c in places[item.procedure_id]}.values(), key=lambda c: c.position)
-    chosen = _smallest_cover(needing, places, pool)
+    # Counters compared by id: a frozen dataclass compares every field, in the innermost loop.
+    place_ids = {item.procedure_id: frozenset(c.id for c in places[item.procedure_id]) for item in needing}
+    chosen = _smallest_cover(needing, place_ids, pool)
     assigned: dict[str, str] = {}
     by_counter: dict[str, list[Item]] = {}
     for item in needing:
-        counter = next(c for c in chosen if c in places[item.procedure_id])
+        counter = next(c for c in chosen if c.id in place_ids[item.procedure_id])
         assigned[item.procedure_id] = counter.id
         by_counter.setdefault(counter.id, []).append(item)
     positions = {c.id: c.position for c in pool}
@@ -248,13 +250,21 @@ def plan_visits(items: Sequence[Item], places: Mapping[str, Sequence[Counter]]) 
     return visits, assigned, elsewhere
 
 
-def _smallest_cover(items: Sequence[Item], places, pool: Sequence[Counter]) -> tuple[Counter, ...]:
+def _smallest_cover(items: Sequence[Item], place_ids: Mapping[str, frozenset[str]],
+                    pool: Sequence[Counter]) -> tuple[Counter, ...]:
     # A handful of items and at most a dozen or so counters: trying every combination is instant
-    # and, unlike a greedy choice, really finds the fewest trips.
+    # and, unlike a greedy choice, really finds the fewest trips. Each counter's items as the bits
+    # of a number, so a combination covers them all when its numbers OR to every bit.
+    everything = (1 << len(items)) - 1
+    serves = [sum(1 << bit for bit, item in enumerate(items) if counter.id in place_ids[item.procedure_id])
+              for counter in pool]
     for size in range(1, len(pool) + 1):
-        for combination in itertools.combinations(pool, size):
-            if all(any(c in places[item.procedure_id] for c in combination) for item in items):
-                return combination
+        for combination in itertools.combinations(range(len(pool)), size):
+            covered = 0
+            for index in combination:
+                covered |= serves[index]
+            if covered == everything:
+                return tuple(pool[index] for index in combination)
     return ()
 
 

@@ -108,6 +108,11 @@ def counters_for_planning(rows: list[StoredCounter]) -> list[Counter]:
     return [Counter(row.id, row.kind, row.position, frozenset(row.handles)) for row in rows]
 
 
+def planning_counters() -> list[Counter]:
+    """counters_for_planning(list_counters()), made once per content version when the page cache is on."""
+    return per_version(CONTENT, ("planning_counters",), lambda: counters_for_planning(list_counters()))
+
+
 def get_life_event(event_id: str) -> LifeEvent:
     event = _published_life_events().get(event_id)
     if event is None:

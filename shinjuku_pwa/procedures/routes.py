@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from dataclasses import dataclass
 from typing import Any
 
 from flask import Blueprint, Response, abort, make_response, render_template, request, url_for
@@ -15,11 +16,12 @@ from icalendar import Alarm, Calendar, Event
 from marshmallow import ValidationError
 
 from ..core.i18n import localized
+from ..core.templating import encode_query
 from ..pages.queries import get_pages_by_slugs
 from . import queries, services, wording
 from .checklist import APPLIES, URGENT_WARNINGS
 from .definitions import LifeEvent, Question
-from .schemas import QUERY, answers_schema, encode_answer, question_to_ask, visible_questions
+from .schemas import QUERY, encode_answer, question_to_ask, visible_questions
 
 bp = Blueprint("procedures", __name__)
 
@@ -77,7 +79,7 @@ def checklist_ics(lang: str, event_id: str) -> Response:
     """Each deadline of a complete checklist as an all-day calendar event."""
     event = queries.get_life_event(event_id)
     try:
-        answers = answers_schema(event, QUERY).load(_answer_params(event))
+        answers = services.answers_schema_for(event, QUERY).load(_answer_params(event))
     except ValidationError:
         abort(422)
     result = services.checklist_for(event, answers, lang, services.today_in_tokyo())
@@ -109,7 +111,7 @@ def _answer_params(event: LifeEvent) -> dict[str, str]:
 
 def _load_partial(event: LifeEvent, raw: dict[str, str]) -> tuple[dict[str, Any], dict[str, Any]]:
     try:
-        return answers_schema(event, QUERY, complete=False).load(raw), {}
+        return services.answers_schema_for(event, QUERY, complete=False).load(raw), {}
     except ValidationError as exc:
         errors = exc.messages if isinstance(exc.messages, dict) else {}
         return dict(exc.valid_data or {}), errors
@@ -135,23 +137,45 @@ def _question_page(event: LifeEvent, question: Question, shown: list[Question], 
     return _personal(response) if raw else response
 
 
+@dataclass(frozen=True)
+class AnswerLinks:
+    """Addresses that carry every answer, from one encoding of them: a checklist links back to a
+    question once per answer and once per question an item depends on."""
+
+    path: str  # the questionnaire without answers (also "start again")
+    answers: str  # the answers as a query string, encoded once
+
+    def change(self, question_id: str) -> str:
+        """The questionnaire showing this question again, every answer kept (as url_for would write it)."""
+        edit = encode_query([(EDIT_PARAM, question_id)])
+        return f"{self.path}?{self.answers}&{edit}" if self.answers else f"{self.path}?{edit}"
+
+    def with_answers(self, path: str) -> str:
+        return f"{path}?{self.answers}" if self.answers else path
+
+
 def _checklist_page(event: LifeEvent, shown: list[Question], answers: dict[str, Any], kept: dict[str, Any],
                     result: services.ChecklistResult) -> Response:
     lang = result.locale
     payload = wording.with_warning_messages(services.checklist_payload(result))
     items = {item["procedure_id"]: item for item in payload["items"]}
+    links = AnswerLinks(url_for(".life_event", event_id=event.id), encode_query(kept.items()))
     summary = [
-        {"question": q, "answer": wording.answer_text(q, answers[q.id], lang),
-         "change_url": url_for(".life_event", event_id=event.id, **{**kept, EDIT_PARAM: q.id})}
+        {"question_id": q.id, "answer": wording.answer_text(q, answers[q.id], lang), "change_url": links.change(q.id)}
         for q in shown if q.id in answers
     ]
     labels = {q.id: localized(q.label, lang) for q in event.questions}
+    # Which documents take longer to get than the time left: the one part of a procedure's
+    # documents that the answers decide, so the key of its kept fragment.
+    document_traps = {pid: tuple(i for i, doc in enumerate(item["documents"]) if doc["lead_time_trap"])
+                      for pid, item in items.items()}
     response = make_response(render_template(
         "procedures/checklist.html", event=event, payload=payload, items=items, summary=summary, labels=labels,
-        answers_query=kept, applies=APPLIES, urgent_warning_codes=URGENT_WARNINGS, deadline_label=wording.deadline_kind_label,
+        links=links, document_traps=document_traps, applies=APPLIES, urgent_warning_codes=URGENT_WARNINGS,
+        deadline_labels=wording.deadline_kind_labels(),
         checklist_key=_checklist_key(event, answers),
-        ics_url=url_for(".checklist_ics", event_id=event.id, **kept),
-        restart_url=url_for(".life_event", event_id=event.id),
+        ics_url=links.with_answers(url_for(".checklist_ics", event_id=event.id)),
+        restart_url=links.path,
     ))
     return _personal(response)
 

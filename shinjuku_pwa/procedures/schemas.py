@@ -521,11 +521,16 @@ class _AnswersBase(Schema):
 
 def answers_schema(event: LifeEvent, encoding: str, complete: bool = True, today: dt.date | None = None) -> Schema:
     """`today` (default: Japan's today) bounds how far ahead a date may be."""
+    return answers_schema_class(event, encoding, today)(event=event, encoding=encoding, complete=complete)
+
+
+def answers_schema_class(event: LifeEvent, encoding: str, today: dt.date | None = None) -> type[_AnswersBase]:
+    """The schema class of one event's answers: making it costs several times a load, and it holds no
+    state of its own, so it can be kept (an instance holds one load's, and is made per load)."""
     fields_by_question: dict[str, fields.Field[Any]] = {q.id: AnswerField(q, encoding, today) for q in event.questions}
     # from_dict makes a subclass of _AnswersBase; marshmallow annotates it as type[Schema].
-    schema_class = cast(type[_AnswersBase],
-                        _AnswersBase.from_dict(fields_by_question, name=f"{event.id.title().replace('-', '')}Answers"))
-    return schema_class(event=event, encoding=encoding, complete=complete)
+    return cast(type[_AnswersBase],
+                _AnswersBase.from_dict(fields_by_question, name=f"{event.id.title().replace('-', '')}Answers"))
 
 
 def visible_questions(event: LifeEvent, answers: Mapping[str, Any]) -> list[Question]:

@@ -10,13 +10,18 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from marshmallow import Schema
+
 from ..core.clock import TOKYO
 from ..core.i18n import localized, localized_place
+from ..core.page_cache import per_version
+from ..core.versions import CONTENT
 from . import queries
 from .checklist import Checklist, build_checklist
 from .counter_wording import hours_for, hours_lines, window_line, window_parts
 from .definitions import LifeEvent
 from .models import StoredCounter
+from .schemas import answers_schema_class
 
 
 def today_in_tokyo() -> dt.date:
@@ -36,6 +41,13 @@ class ChecklistResult:
     today: dt.date
 
 
+def answers_schema_for(event: LifeEvent, encoding: str, complete: bool = True) -> Schema:
+    """schemas.answers_schema, its class made once per content version and process (see answers_schema_class)."""
+    schema_class = per_version(CONTENT, ("answers_schema", event.id, encoding),
+                               lambda: answers_schema_class(event, encoding))
+    return schema_class(event=event, encoding=encoding, complete=complete)
+
+
 def checklist_for(event: LifeEvent, answers: Mapping[str, Any], locale: str, today: dt.date) -> ChecklistResult:
     procedure_ids = event.procedure_ids
     procedures = queries.get_procedures_by_ids(procedure_ids, locale)
@@ -44,14 +56,22 @@ def checklist_for(event: LifeEvent, answers: Mapping[str, Any], locale: str, tod
     # A rule whose procedure is unpublished drops out rather than breaking the whole checklist.
     usable = LifeEvent(event.id, event.title, event.summary, event.questions,
                        tuple(r for r in event.rules if r.procedure in facts), event.position)
-    checklist = build_checklist(usable, answers, facts, queries.counters_for_planning(rows), today)
+    checklist = build_checklist(usable, answers, facts, queries.planning_counters(), today)
     return ChecklistResult(event, checklist, procedures, {row.id: row for row in rows}, locale, today)
 
 
 def counter_ref(row: StoredCounter, locale: str, procedure_id: str | None = None,
                 procedure_ids: Sequence[str] | None = None) -> dict:
     """A counter in the reader's language: its window(s) for `procedure_id` and its opening hours
-    for `procedure_ids` (default: that one procedure), worded from the stored data."""
+    for `procedure_ids` (default: that one procedure), worded from the stored data (a copy of one
+    made once per content version)."""
+    wanted = tuple(procedure_ids) if procedure_ids is not None else None
+    return dict(per_version(CONTENT, ("counter_ref", row.id, locale, procedure_id, wanted),
+                            lambda: _counter_ref(row, locale, procedure_id, wanted)))
+
+
+def _counter_ref(row: StoredCounter, locale: str, procedure_id: str | None,
+                 procedure_ids: Sequence[str] | None) -> dict:
     windows = [window_parts(w, locale) for w in ((row.handles or {}).get(procedure_id) or ())] if procedure_id else []
     wanted = procedure_ids if procedure_ids is not None else ([procedure_id] if procedure_id else [])
     # Addresses and notes not written in the reader's language are shown in Japanese (lang="ja").

@@ -16,13 +16,17 @@ def long_date(day: dt.date | None) -> str:
     return reader_date(day)
 
 
-def deadline_kind_label(kind: str | None) -> str:
-    labels: dict[str | None, str] = {
+def deadline_kind_labels() -> dict[str | None, str]:
+    """Every kind of deadline's label, translated once for a whole checklist."""
+    return {
         LEGAL: _("Legal deadline"),
         CLAIM: _("Apply by (late means less benefit)"),
         WINDOW_OPENS: _("Not before"),
     }
-    return labels.get(kind, "")
+
+
+def deadline_kind_label(kind: str | None) -> str:
+    return deadline_kind_labels().get(kind, "")
 
 
 def warning_message(warning: dict, title: str, document: str | None = None) -> str:

@@ -71,8 +71,18 @@ def current_settings() -> ReaderSettings:
 
 
 def settings_url(lang: str) -> str:
-    """The footer's link to the settings page, carrying the page to come back to after saving."""
-    here = request.full_path.rstrip("?") if has_request_context() and request.method == "GET" else None
+    """The footer's link to the settings page, carrying the page to come back to after saving
+    (built once per request: the header links there too, and a checklist's address is long)."""
+    if not has_request_context():
+        return url_for("reader_settings.settings", lang=lang)
+    built: dict[str, str] = g.setdefault("reader_settings_urls", {})
+    if lang not in built:
+        built[lang] = _settings_url(lang)
+    return built[lang]
+
+
+def _settings_url(lang: str) -> str:
+    here = request.full_path.rstrip("?") if request.method == "GET" else None
     if not here or request.endpoint == "reader_settings.settings":
         return url_for("reader_settings.settings", lang=lang)
     return url_for("reader_settings.settings", lang=lang, next=here)

@@ -6,12 +6,18 @@ from __future__ import annotations
 import shutil
 
 import pytest
+from flask import url_for
 from sqlalchemy import event, select, update
 
 from shinjuku_pwa.composition.content_import import import_content
 from shinjuku_pwa.core.extensions import db
+from shinjuku_pwa.core.page_cache import version_store
+from shinjuku_pwa.core.templating import encode_query
 from shinjuku_pwa.core.versions import CONTENT, bump
+from shinjuku_pwa.procedures import queries, services
 from shinjuku_pwa.procedures.models import ProcedureTranslation
+from shinjuku_pwa.procedures.routes import AnswerLinks
+from shinjuku_pwa.procedures.schemas import QUERY
 from tests.conftest import BUNDLED_CONTENT
 from tests.procedures.conftest import COPIED
 
@@ -73,3 +79,54 @@ def test_a_changed_procedure_shows_on_the_next_checklist_once_the_content_versio
     assert "Renamed by an import" not in before
     after, _ = _statements(memo_app, client, CHECKLIST)
     assert "Renamed by an import" in after
+
+
+def _kept_strings(value) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [text for item in value.values() for text in _kept_strings(item)]
+    return []
+
+
+def test_a_checklist_keeps_no_answer_in_memory_only_what_the_content_decides(memo_app):
+    client = memo_app.test_client()
+    page = client.get(CHECKLIST.replace("2026-04-01", "2026-03-17")).get_data(as_text=True)  # a date of its own
+    assert "March 17, 2026" in page and 'class="task"' in page
+    with memo_app.test_request_context("/en/"):
+        kept = _kept_strings(version_store(CONTENT))
+    assert kept  # fragments of the page were kept...
+    assert not [text for text in kept if "2026-03-17" in text or "March 17" in text or "move_date" in text]
+
+
+def test_the_answers_schema_class_is_made_once_per_content_version(memo_app):
+    with memo_app.test_request_context("/en/"):
+        memo_app.preprocess_request()
+        event = queries.get_life_event("moving-in")
+        first, second = services.answers_schema_for(event, QUERY), services.answers_schema_for(event, QUERY)
+        assert type(first) is type(second) and first is not second  # an instance holds one load's state
+        bump(db.session, CONTENT)
+        db.session.commit()
+    with memo_app.test_request_context("/en/"):
+        memo_app.preprocess_request()
+        assert type(services.answers_schema_for(event, QUERY)) is not type(first)
+
+
+def test_change_links_are_the_addresses_url_for_writes(memo_app):
+    kept = {"move_date": "2026-04-01", "from_abroad": "not_sure", "note": "a b&c"}
+    with memo_app.test_request_context("/en/"):
+        memo_app.preprocess_request()
+        links = AnswerLinks(url_for("procedures.life_event", event_id="moving-in"), encode_query(kept.items()))
+        assert links.change("from_abroad") == url_for("procedures.life_event", event_id="moving-in", **kept, q="from_abroad")
+        assert links.with_answers("/x") == url_for("procedures.life_event", event_id="moving-in", **kept).replace(links.path, "/x")
+        empty = AnswerLinks(links.path, "")
+        assert empty.change("move_date") == url_for("procedures.life_event", event_id="moving-in", q="move_date")
+        assert empty.with_answers("/x") == "/x"
+
+
+def test_a_counter_given_to_one_checklist_is_a_copy(memo_app):
+    with memo_app.test_request_context("/en/"):
+        memo_app.preprocess_request()
+        row = queries.list_counters()[0]
+        services.counter_ref(row, "en")["name"] = "changed by one reader's page"
+        assert services.counter_ref(row, "en")["name"] != "changed by one reader's page"

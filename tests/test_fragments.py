@@ -1,0 +1,104 @@
+"""`{% fragment %}`: a part of a page rendered once per content version, locale, reader variant and
+key, then served from memory; the language links and query encoding built once per request."""
+from __future__ import annotations
+
+import pytest
+from flask import url_for
+
+from shinjuku_pwa.composition.content_import import import_content
+from shinjuku_pwa.core.extensions import db
+from shinjuku_pwa.core.templating import encode_query, language_links
+from shinjuku_pwa.core.versions import CONTENT, bump
+from tests.content_factory import make_content
+
+TEMPLATE = '{% fragment "greeting", key %}{{ built() }}{{ _("Home")|ruby(lang) }} 新宿区|{{ "新宿区"|ruby("ja") }}{% endfragment %}'
+
+
+@pytest.fixture
+def memo_app(make_app, tmp_path):
+    root = make_content(tmp_path / "content")
+    app = make_app(content_dir=root, VERSION_POLL_SECONDS=0, PAGE_CACHE_MAX_BYTES=8 * 1024 * 1024)
+    with app.app_context():
+        import_content(root)
+    return app
+
+
+def render(app, path: str, source: str = TEMPLATE, cookie: str | None = None, **values) -> str:
+    """`source` rendered as a page of `path` renders it: the request's hooks, then the context processors."""
+    headers = {"Cookie": f"reader={cookie}"} if cookie else {}
+    with app.test_request_context(path, headers=headers):
+        assert app.preprocess_request() is None
+        context = dict(values)
+        app.update_template_context(context)
+        return app.jinja_env.from_string(source).render(context)
+
+
+def counter() -> tuple[list[int], object]:
+    calls: list[int] = []
+
+    def built() -> str:
+        calls.append(1)
+        return ""
+    return calls, built
+
+
+def test_a_fragment_is_rendered_once_per_content_version(memo_app):
+    calls, built = counter()
+    first = render(memo_app, "/en/", built=built, key=1)
+    assert render(memo_app, "/en/", built=built, key=1) == first
+    assert len(calls) == 1
+    with memo_app.app_context():
+        bump(db.session, CONTENT)  # as a content import does
+        db.session.commit()
+    assert render(memo_app, "/en/", built=built, key=1) == first
+    assert len(calls) == 2
+
+
+def test_fragments_are_kept_apart_by_locale_reader_variant_and_key(memo_app):
+    calls, built = counter()
+    english = render(memo_app, "/en/", built=built, key=1)
+    japanese = render(memo_app, "/ja/", built=built, key=1)
+    furigana = render(memo_app, "/ja/", cookie="furigana=all", built=built, key=1)
+    other_key = render(memo_app, "/en/", built=built, key=2)
+    assert len(calls) == 4
+    assert english.startswith("Home") and not japanese.startswith("Home")
+    assert "<ruby>" in furigana and "<ruby>" not in japanese
+    assert other_key == english
+    # Each is kept: asked again, none is rendered again.
+    for path, cookie, key in (("/en/", None, 1), ("/ja/", None, 1), ("/ja/", "furigana=all", 1), ("/en/", None, 2)):
+        render(memo_app, path, cookie=cookie, built=built, key=key)
+    assert len(calls) == 4
+
+
+def test_with_the_page_cache_off_every_fragment_is_rendered(make_app, tmp_path):
+    root = make_content(tmp_path / "content")
+    app = make_app(content_dir=root)  # PAGE_CACHE_MAX_BYTES = 0, as in most tests
+    with app.app_context():
+        import_content(root)
+    calls, built = counter()
+    assert render(app, "/en/", built=built, key=1) == render(app, "/en/", built=built, key=1)
+    assert len(calls) == 2
+
+
+def test_a_fragment_outside_any_request_is_rendered(memo_app):
+    calls, built = counter()
+    with memo_app.app_context():
+        text = memo_app.jinja_env.from_string('{% fragment "x" %}{{ built() }}kept?{% endfragment %}').render(built=built)
+    assert text == "kept?" and len(calls) == 1
+
+
+def test_the_query_is_encoded_as_url_for_encodes_it(memo_app):
+    values = {"a": "x y", "b": "é&=/?:", "c": "", "d": "!$'()*,;@"}
+    with memo_app.test_request_context("/en/"):
+        built = url_for("home.home", lang="en", **values)
+    assert built == "/en/?" + encode_query(values.items())
+
+
+def test_language_links_keep_every_parameter_of_the_page_but_its_language(memo_app):
+    path = "/en/pages/moving-in?b=x y&a=é&lang=zz"
+    with memo_app.test_request_context(path):
+        assert memo_app.preprocess_request() is None
+        links = {code: url for code, _, url in language_links()}
+        expected = {code: url_for("pages.page", lang=code, slug="moving-in", b="x y", a="é") for code in links}
+    assert links == expected
+    assert links["ja"] == "/ja/pages/moving-in?b=x+y&a=%C3%A9"
