@@ -100,6 +100,19 @@ def make_app(tmp_path):
 
 
 @pytest.fixture
+def make_cached_app(make_app, tmp_path):
+    """Builds apps with small generated content imported and the page cache on (8 MB); keyword
+    arguments set the rest of the configuration (VERSION_POLL_SECONDS, ...)."""
+    def build(**config) -> Flask:
+        root = make_content(tmp_path / f"content-{uuid.uuid4().hex[:8]}")
+        app = make_app(content_dir=root, **{"PAGE_CACHE_MAX_BYTES": 8 * 1024 * 1024, **config})
+        with app.app_context():
+            import_content(root)
+        return app
+    return build
+
+
+@pytest.fixture
 def app(make_app):
     """A migrated app with an empty database."""
     return make_app()

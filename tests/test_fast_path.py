@@ -17,7 +17,7 @@ from shinjuku_pwa.composition.content_import import import_content
 from shinjuku_pwa.core.page_cache import cache_of
 from shinjuku_pwa.core.versions import watcher_of
 from tests.admin.conftest import FAST_HASHING, signed_in_client
-from tests.content_factory import make_content, write_page
+from tests.content_factory import write_page
 from tests.hostile import JUNK_HEADER_SETS, JUNK_QUERY, server_errors
 
 PAGE = "/en/pages/moving-in"
@@ -27,13 +27,9 @@ ENCODINGS = {"br": "gzip, br", "gzip": "gzip", None: "identity"}
 
 
 @pytest.fixture
-def fast_app(make_app, tmp_path):
+def fast_app(make_cached_app):
     """Small content, the cache on, the versions read once an hour: the fast path answers."""
-    root = make_content(tmp_path / "content")
-    app = make_app(content_dir=root, VERSION_POLL_SECONDS=3600, PAGE_CACHE_MAX_BYTES=8 * 1024 * 1024, **FAST_HASHING)
-    with app.app_context():
-        import_content(root)
-    return app
+    return make_cached_app(VERSION_POLL_SECONDS=3600, **FAST_HASHING)
 
 
 @contextmanager
@@ -254,11 +250,8 @@ def test_a_hit_through_flask_also_logs_the_clients_request_id_and_a_duration(fas
     assert line["request_id"] == "proxy-abc-654321" and line["duration_ms"] is not None
 
 
-def test_behind_a_trusted_proxy_it_sees_the_request_as_the_proxy_describes_it(make_app, tmp_path, monkeypatch):
-    root = make_content(tmp_path / "content")
-    app = make_app(content_dir=root, VERSION_POLL_SECONDS=3600, PAGE_CACHE_MAX_BYTES=8 * 1024 * 1024, TRUSTED_PROXIES=1)
-    with app.app_context():
-        import_content(root)
+def test_behind_a_trusted_proxy_it_sees_the_request_as_the_proxy_describes_it(make_cached_app, monkeypatch):
+    app = make_cached_app(VERSION_POLL_SECONDS=3600, TRUSTED_PROXIES=1)
     https = {"X-Forwarded-Proto": "https"}
     fast = fast_get(app, PAGE, headers=https)
     assert "Strict-Transport-Security" in fast.headers and "Secure" in fast.headers["Set-Cookie"]

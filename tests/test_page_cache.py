@@ -16,20 +16,16 @@ from shinjuku_pwa.composition.publishing import publish_due
 from shinjuku_pwa.core.extensions import db
 from shinjuku_pwa.core.page_cache import Entry, PageCache, cache_of
 from tests.admin.conftest import FAST_HASHING, signed_in_client
-from tests.content_factory import make_content, write_page
+from tests.content_factory import write_page
 from tests.push.conftest import add_notice
 
 PAGE = "/en/pages/moving-in"
 
 
 @pytest.fixture
-def cached_app(make_app, tmp_path):
+def cached_app(make_cached_app):
     """Small content, the cache on, versions read on every request (as if the interval had passed)."""
-    root = make_content(tmp_path / "content")
-    app = make_app(content_dir=root, VERSION_POLL_SECONDS=0, PAGE_CACHE_MAX_BYTES=8 * 1024 * 1024, **FAST_HASHING)
-    with app.app_context():
-        import_content(root)
-    return app
+    return make_cached_app(VERSION_POLL_SECONDS=0, **FAST_HASHING)
 
 
 @contextmanager
@@ -70,11 +66,8 @@ def test_a_second_anonymous_request_runs_no_query_and_renders_nothing(cached_app
     assert _only_the_version_check(second["sql"]) and second["templates"] == []
 
 
-def test_between_version_reads_a_cached_answer_runs_no_sql_at_all(make_app, tmp_path):
-    root = make_content(tmp_path / "content")
-    app = make_app(content_dir=root, VERSION_POLL_SECONDS=3600, PAGE_CACHE_MAX_BYTES=8 * 1024 * 1024)
-    with app.app_context():
-        import_content(root)
+def test_between_version_reads_a_cached_answer_runs_no_sql_at_all(make_cached_app):
+    app = make_cached_app(VERSION_POLL_SECONDS=3600)
     client = app.test_client()
     client.get(PAGE)
     with counting(app) as second:
@@ -215,12 +208,8 @@ def test_searches_are_never_answered_from_the_cache(cached_app):
     assert not any("search" in key[2] for key in cache_of(cached_app)._entries)  # key[2]: the path
 
 
-def test_kept_answers_are_compressed_denser_than_answers_compressed_on_every_request(make_app, tmp_path):
-    root = make_content(tmp_path / "content")
-    app = make_app(content_dir=root, VERSION_POLL_SECONDS=0, PAGE_CACHE_MAX_BYTES=8 * 1024 * 1024,
-                   COMPRESS_BR_LEVEL=1, PAGE_CACHE_BR_LEVEL=11)
-    with app.app_context():
-        import_content(root)
+def test_kept_answers_are_compressed_denser_than_answers_compressed_on_every_request(make_cached_app):
+    app = make_cached_app(VERSION_POLL_SECONDS=0, COMPRESS_BR_LEVEL=1, PAGE_CACHE_BR_LEVEL=11)
     client = app.test_client()
     body = client.get(PAGE).data
     kept = client.get(PAGE, headers={"Accept-Encoding": "br"})
