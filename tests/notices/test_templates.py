@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from urllib.parse import urlsplit
 
 import pytest
 from hypothesis import given, settings
@@ -149,6 +150,12 @@ def test_the_test_template_is_never_sent_through_quiet_hours(registry):
     test = registry.templates["notification-test"]
     assert not test.quiet_hours_override and "high" not in test.urgencies
     assert "high" in registry.templates["earthquake"].urgencies
+
+
+def test_the_water_outage_notice_cites_only_the_ward_and_tokyo(registry):
+    """Advice from a waterworks elsewhere in Japan may not hold for Tokyo's (issue20.md)."""
+    hosts = {urlsplit(url).hostname for url in registry.templates["water-outage"].source}
+    assert hosts and all(host == "www.city.shinjuku.lg.jp" or host.endswith(".metro.tokyo.lg.jp") for host in hosts)
 
 
 def test_machine_translated_locales_are_known(registry):
