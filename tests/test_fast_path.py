@@ -192,6 +192,14 @@ def test_an_api_read_without_lang_is_kept_per_negotiated_language(fast_app):
     assert languages == ["en", "ko"]
 
 
+def test_an_api_read_without_lang_from_the_fast_path_is_in_each_readers_language(fast_app):
+    url = "/api/v1/pages/moving-in"
+    for accept, lang in (("en", "en"), ("ko", "ko"), ("en-GB,en;q=0.9", "en"), (None, "ja"), ("ko", "ko")):
+        headers = {"Accept-Language": accept} if accept else {}
+        assert fast_get(fast_app, url, headers=headers).get_json()["requested_lang"] == lang
+    assert fast_get(fast_app, url, headers={"Accept-Language": "en", "Cookie": "lang=ko"}).get_json()["requested_lang"] == "ko"
+
+
 def test_staff_and_personal_requests_are_never_answered_from_it(fast_app):
     fast_get(fast_app, PAGE)  # the page is cached and the fast path knows its headers
     staff = signed_in_client(fast_app, "admin")

@@ -160,6 +160,15 @@ def test_each_reader_setting_gets_its_own_copy_and_nobody_else_gets_it(cached_ap
     assert len(cache_of(cached_app)) == 2
 
 
+def test_a_cached_api_read_without_lang_is_never_served_to_a_reader_of_another_language(cached_app):
+    client = cached_app.test_client(use_cookies=False)
+    for _ in range(2):
+        for accept, lang in (("en", "en"), ("ko", "ko"), ("fr", "ja")):
+            body = client.get("/api/v1/pages/moving-in", headers={"Accept-Language": accept}).get_json()
+            assert body["requested_lang"] == lang
+    assert len(cache_of(cached_app)) == 3
+
+
 def test_cached_answers_are_compressed_and_still_answer_304(cached_app):
     client = cached_app.test_client()
     client.get(PAGE)

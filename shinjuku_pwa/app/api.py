@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from apispec import BasePlugin
 from flask import g, request
 from flask_smorest import Api
 from marshmallow import fields
@@ -40,9 +41,30 @@ def _closed_maps(converter: Any, field: fields.Field, **kwargs: Any) -> dict[str
     return {}
 
 
+class ReaderLanguagePlugin(BasePlugin):
+    """Lists Accept-Language beside every optional `lang` query parameter (ReaderLangField): the
+    header chooses the answer's language when `lang` is left out."""
+
+    HEADER = {
+        "in": "header", "name": "Accept-Language", "required": False, "schema": {"type": "string"},
+        "description": "Used when `lang` is not given and no `lang` cookie names one of the site's languages: "
+                       "the first language listed (by q) that the site has, else ja.",
+    }
+
+    def operation_helper(self, path: str | None = None, operations: dict | None = None, **kwargs: Any) -> None:
+        # Runs after the marshmallow plugin has expanded the argument schemas into parameters.
+        for operation in (operations or {}).values():
+            parameters = operation.get("parameters", [])
+            if any(p.get("in") == "query" and p.get("name") == "lang" and not p.get("required") for p in parameters):
+                parameters.append(dict(self.HEADER))
+
+
 def init_api(app) -> JsonApi:
     app.before_request(_set_api_locale)
-    api = JsonApi(app, spec_kwargs={"info": {"description": "Shinjuku City resident information, in nine languages."}})
+    api = JsonApi(app, spec_kwargs={
+        "info": {"description": "Shinjuku City resident information, in nine languages."},
+        "extra_plugins": [ReaderLanguagePlugin()],
+    })
     api.ma_plugin.converter.add_attribute_function(_closed_maps)
     api.register_blueprint(pages_api)
     api.register_blueprint(push_api)

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from flask_babel import lazy_gettext
 from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, validate
 
-from .i18n import LOCALE_CODES
+from .i18n import DEFAULT_LOCALE, LOCALE_CODES, request_locale_from_headers
 
 # marshmallow's own messages are English; these are the ones a stranger's bad input meets,
 # wrapped so the 422 answer is in the reader's language. Formatting placeholders are not used:
@@ -100,3 +100,13 @@ def LangField(**kwargs) -> fields.String:  # noqa: N802 - reads like a field cla
         validate=validate.OneOf(LOCALE_CODES, error=lazy_gettext("Must be one of: {choices}.")),
         **kwargs,
     )
+
+
+def ReaderLangField() -> fields.String:  # noqa: N802 - reads like a field class
+    """The language of an API read: `lang` when given, else the one the HTML pages would pick (the
+    lang cookie, else Accept-Language), so a client that sends no `lang` gets what its answer's
+    `Vary: Accept-Language, Cookie` promises. page_cache.answer_key keys cached answers the same way."""
+    return LangField(load_default=request_locale_from_headers, metadata={
+        "description": f"The language to answer in. Without it: the `lang` cookie, else the first language of "
+                       f"Accept-Language this site has, else {DEFAULT_LOCALE}.",
+    })

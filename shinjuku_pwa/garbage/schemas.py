@@ -6,7 +6,7 @@ from typing import Any
 from flask_babel import lazy_gettext
 from marshmallow import EXCLUDE, Schema, fields, validate
 
-from ..core.api_fields import ApiSchema, InputSchema, LangField
+from ..core.api_fields import ApiSchema, InputSchema, ReaderLangField
 from .matching import MAX_QUERY
 
 _NOT_VALID = lazy_gettext("This value is not valid.")
@@ -33,14 +33,14 @@ def _page_number() -> fields.Integer:
 
 class GarbageItemListArgs(ApiSchema):
     q = _query(None)
-    lang = LangField(load_default="ja")
+    lang = ReaderLangField()
     category = _category()
     page = _page_number()
     per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100, error=_NOT_VALID))
 
 
 class GarbageItemArgs(ApiSchema):
-    lang = LangField(load_default="ja")
+    lang = ReaderLangField()
 
 
 class GarbagePageArgs(InputSchema):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from marshmallow import EXCLUDE, Schema, fields, validate
 
-from ..core.api_fields import ApiSchema, InputSchema, LangField
+from ..core.api_fields import ApiSchema, InputSchema, ReaderLangField
 
 
 class FeedbackArgs(InputSchema):
@@ -14,11 +14,11 @@ class FeedbackArgs(InputSchema):
 
 
 class LangArgs(ApiSchema):
-    lang = LangField(load_default="ja")
+    lang = ReaderLangField()
 
 
 class PageListArgs(ApiSchema):
-    lang = LangField(load_default="ja")
+    lang = ReaderLangField()
     category = fields.String(load_default=None, validate=validate.Length(max=64))
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=10000))
     per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))

@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext
 from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, validate, validates_schema
 
 from ..content.schemas import SLUG, TRANSLATION_KINDS
-from ..core.api_fields import ApiSchema, LangField
+from ..core.api_fields import ApiSchema, ReaderLangField
 from ..core.clock import tokyo_today
 from ..core.i18n import LOCALE_CODES
 from . import deadlines as dl
@@ -568,7 +568,7 @@ def encode_answer(question: Question, value: Any, encoding: str) -> Any:
 # ---------------------------------------------------------------- API arguments and answers
 
 class LangArgs(ApiSchema):
-    lang = LangField(load_default="ja")
+    lang = ReaderLangField()
 
 
 class ChecklistArgs(ApiSchema):
@@ -576,7 +576,7 @@ class ChecklistArgs(ApiSchema):
         "description": 'Question id → answer: true/false for yes_no, "YYYY-MM-DD" for date, a choice value; '
                        'or "not_sure" where the question allows it.'
     })
-    lang = LangField(load_default="ja")
+    lang = ReaderLangField()
 
 
 class DeadlineRuleSchema(Schema):

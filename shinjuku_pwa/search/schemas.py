@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext
 from marshmallow import EXCLUDE, Schema, fields, validate
 
-from ..core.api_fields import ApiSchema, LangField
+from ..core.api_fields import ApiSchema, ReaderLangField
 from .query import MAX_QUERY_CHARS
 
 _too_long = lazy_gettext("Please use at most {max} characters to search.")
@@ -33,7 +33,7 @@ class SearchPageArgs(Schema):
 class SearchArgs(ApiSchema):
     refuses_unstorable_text = False  # any text is cleaned for search (analysis.clean_text)
     q = QueryField(metadata={"description": f"What to search for, at most {MAX_QUERY_CHARS} characters"})
-    lang = LangField(load_default="ja")
+    lang = ReaderLangField()
     category = _filter(64)
     type = _filter(32)
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100))
@@ -43,7 +43,7 @@ class SearchArgs(ApiSchema):
 class SuggestArgs(ApiSchema):
     refuses_unstorable_text = False
     q = QueryField()
-    lang = LangField(load_default="ja")
+    lang = ReaderLangField()
 
 
 class SearchResultSchema(Schema):

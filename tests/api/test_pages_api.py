@@ -87,6 +87,46 @@ def test_validation_messages_follow_the_readers_language(client):
     assert english["message"] != japanese["message"]
 
 
+def test_without_lang_a_page_is_in_the_language_accept_language_asks_for(content_app):
+    client = content_app.test_client(use_cookies=False)  # the Cookie header as sent
+
+    def read(headers):
+        response = client.get("/api/v1/pages/moving-in", headers=headers)
+        assert "Accept-Language" in response.headers["Vary"]
+        return response.get_json()["requested_lang"]
+
+    assert read({"Accept-Language": "ko"}) == "ko"
+    assert read({"Accept-Language": "fr, en-GB;q=0.9, ja;q=0.5"}) == "en"
+    assert read({"Accept-Language": "zh-TW"}) == "zh-Hant"
+    assert read({"Accept-Language": "fr"}) == read({}) == "ja"
+    assert read({"Accept-Language": "en", "Cookie": "lang=vi"}) == "vi"  # as the HTML pages choose
+
+
+def test_lang_wins_over_accept_language_and_the_cookie(content_app):
+    response = content_app.test_client(use_cookies=False).get("/api/v1/pages/moving-in?lang=vi", headers={"Accept-Language": "en", "Cookie": "lang=ko"})
+    assert response.get_json()["requested_lang"] == "vi"
+    assert "Accept-Language" not in response.headers.get("Vary", "")
+
+
+@pytest.mark.parametrize("url", ["/api/v1/categories", "/api/v1/pages?per_page=5", "/api/v1/pages/moving-in",
+                                 "/api/v1/procedures", "/api/v1/life-events", "/api/v1/garbage-items?q=%E3%81%94%E3%81%BF",
+                                 "/api/v1/search?q=%E3%81%94%E3%81%BF", "/api/v1/search/suggest?q=%E3%81%94"])
+def test_every_api_read_without_lang_answers_as_with_the_negotiated_lang(client, url):
+    separator = "&" if "?" in url else "?"
+    for accept, lang in (("en-US,en;q=0.9", "en"), ("ko", "ko")):
+        negotiated = client.get(url, headers={"Accept-Language": accept})
+        assert negotiated.status_code == 200
+        assert negotiated.get_json() == client.get(f"{url}{separator}lang={lang}").get_json()
+
+
+def test_the_openapi_document_says_accept_language_chooses_when_lang_is_left_out(client):
+    spec = client.get("/api/v1/openapi.json").get_json()
+    parameters = {(p["in"], p["name"]): p for p in spec["paths"]["/api/v1/pages/{slug}"]["get"]["parameters"]}
+    assert ("header", "Accept-Language") in parameters
+    lang = parameters[("query", "lang")]
+    assert "default" not in lang["schema"] and "Accept-Language" in lang["description"]
+
+
 def test_an_unknown_category_is_a_404(client):
     assert client.get("/api/v1/pages?category=shopping").status_code == 404
 
