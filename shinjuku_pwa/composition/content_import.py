@@ -116,7 +116,7 @@ def _apply_categories(bundle: ContentBundle, report: ImportReport) -> None:
 
 
 def _apply_departments(bundle: ContentBundle, report: ImportReport) -> None:
-    columns = ("phone", "email", "location", "source", "reviewed", "content_hash")
+    columns = ("phone", "email", "location", "location_machine_translated", "source", "reviewed", "content_hash")
     wanted = {dept_id: {"names": item["name"], **{column: item[column] for column in columns}}
               for dept_id, item in bundle.departments.items()}
     sync_rows(DEPARTMENTS, wanted, report, utcnow())

@@ -47,7 +47,8 @@ class DepartmentSchema(Schema):
     )
     # Where the section sits, as data worded per language by the templates (issue 16); replaces `location`.
     place = fields.Nested(lambda: PlaceSchema(), load_default=None)
-    # The locales whose `location` text is a machine translation (issue 16): each must have a text.
+    # The locales whose `location` text is a machine translation (issue 16): each must have a text;
+    # stored as location_machine_translated.
     machine_translated = fields.List(fields.String(validate=validate.OneOf(LOCALE_CODES)), load_default=list)
     source = fields.Url(required=True, schemes={"https", "http"})
     reviewed = fields.Date(required=True)
@@ -63,7 +64,7 @@ class DepartmentSchema(Schema):
     @post_load
     def place_as_location(self, data, **kwargs) -> dict:
         """Stored in the location column: {"place": {...}} instead of {locale: text}."""
-        data.pop("machine_translated", None)  # a note for authors and the content tests, not stored
+        data["location_machine_translated"] = data.pop("machine_translated")  # readers are told, beside the text
         place = data.pop("place", None)
         if place:
             data["location"] = {"place": place}

@@ -32,6 +32,8 @@ class Department(Model):
     phone: Mapped[str | None] = mapped_column(String(32))
     email: Mapped[str | None] = mapped_column(String(254))
     location: Mapped[dict] = mapped_column(JSON, default=dict)
+    # The locales whose free-text location a machine translated: pages say so beside it.
+    location_machine_translated: Mapped[list] = mapped_column(JSON, default=list)
     source: Mapped[str] = mapped_column(String(500), default="")
     reviewed: Mapped[dt.date | None] = mapped_column(Date)
     content_hash: Mapped[str] = mapped_column(String(64), default="")

@@ -56,6 +56,6 @@ def test_machine_translated_must_name_locales_that_have_a_location_text():
     base = {"name": {"ja": "課", "en": "Section"}, "source": "https://www.city.shinjuku.lg.jp/", "reviewed": "2026-12-06"}
     loaded = DepartmentSchema().load({**base, "location": {"ja": "本庁舎1階", "ko": "본청사 1층"},
                                       "machine_translated": ["ko"]})
-    assert "machine_translated" not in loaded  # a note for authors, not stored
+    assert loaded["location_machine_translated"] == ["ko"]  # pages tell readers
     with pytest.raises(ValidationError, match="without a location text: vi"):
         DepartmentSchema().load({**base, "location": {"ja": "本庁舎1階"}, "machine_translated": ["vi"]})

@@ -6,12 +6,13 @@ import datetime as dt
 import re
 
 import pytest
+import yaml
 from marshmallow import ValidationError
 
 from shinjuku_pwa.composition.content_import import import_content
 from shinjuku_pwa.content.schemas import DepartmentSchema
 from shinjuku_pwa.core.i18n import LOCALE_CODES, reader_datetime
-from tests.content_factory import make_content, write_page
+from tests.content_factory import DEPARTMENT, make_content, write_page
 
 PAGES = ["/", "/pages/evacuation-sites", "/emergency", "/offline", "/life-events/moving-in", "/notices", "/settings"]
 NINE_AM_TOKYO = dt.datetime(2026, 4, 1, 0, 0, tzinfo=dt.UTC)
@@ -130,6 +131,28 @@ def test_a_department_gives_either_a_place_or_a_free_text_location():
         DepartmentSchema().load({**base, "place": {"building": "town-hall", "floor": 6}})
 
 
+def test_a_machine_translated_section_location_says_so_in_the_readers_language(make_app, tmp_path):
+    root = make_content(tmp_path / "content")
+    department = {**DEPARTMENT, "location": {"ja": "本庁舎1階", "en": "Main building, 1st floor", "ko": "본청사 1층"},
+                  "machine_translated": ["ko"]}
+    (root / "departments" / "family-register-resident.yaml").write_text(yaml.safe_dump(department, allow_unicode=True),
+                                                                       encoding="utf-8")
+    app = make_app(content_dir=root)
+    with app.app_context():
+        import_content(root)
+    client = app.test_client()
+
+    def contact(lang: str) -> str:
+        html = client.get(f"/{lang}/pages/moving-in").get_data(as_text=True)
+        return re.search(r'<aside class="contact".*?</aside>', html, re.S).group(0)
+
+    assert '<p><span>본청사 1층</span> <span class="note">(기계 번역)</span></p>' in contact("ko")
+    assert "本庁舎1階" in contact("ja") and 'class="note"' not in contact("ja")
+    assert "Main building, 1st floor" in contact("en") and 'class="note"' not in contact("en")
+    # A reader whose language has no text reads the Japanese original, marked as Japanese, no note.
+    assert '<p><span lang="ja">本庁舎1階</span></p>' in contact("vi")
+
+
 def test_a_counter_keeps_its_japanese_name_beside_the_translation_marked_lang_ja(client):
     html = client.get("/ne/procedures/moving-in-notification").get_data(as_text=True)
     assert '<span lang="ja">（新宿区役所 本庁舎）</span>' in html
@@ -145,4 +168,4 @@ def test_a_sections_address_written_as_text_is_read_in_the_readers_language(clie
     html = client.get(f"/{lang}/pages/{slug}").get_data(as_text=True)
     contact = re.search(r'<aside class="contact".*?</aside>', html, re.S).group(0)
     assert expected in contact
-    assert not re.search(r'<p lang="ja">[^<]*(?:新宿区|本庁舎)', contact)  # no longer the Japanese fallback
+    assert '<p><span lang="ja">' not in contact  # no longer the Japanese fallback
