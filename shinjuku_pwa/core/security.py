@@ -47,6 +47,15 @@ CONTENT_SECURITY_POLICY = "; ".join(
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
 
 
+_EVERY_ANSWER_HEADERS = tuple((name.lower(), name, value) for name, value in (
+    ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "strict-origin-when-cross-origin"),
+    ("Permissions-Policy", PERMISSIONS_POLICY),
+    ("X-Frame-Options", "DENY"),
+))
+
+
 def is_staff_path(path: str) -> bool:
     return any(path == prefix or path.startswith(prefix + "/") for prefix in STAFF_PATH_PREFIXES)
 
@@ -56,13 +65,14 @@ def add_security_headers(response: Response) -> Response:
     if is_staff_path(request.path):
         headers["X-Robots-Tag"] = "noindex, nofollow"
         headers["Cache-Control"] = "private, no-store"  # whatever http_caching chose: staff data stays off disks
-    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-    headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
-    headers.setdefault("X-Frame-Options", "DENY")
-    if request.is_secure:
-        headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+    # Each one unless the view set its own: one pass over the headers, not a search per name (a
+    # missing name costs werkzeug an exception).
+    present = {name.lower() for name, _ in headers}
+    for lower, name, value in _EVERY_ANSWER_HEADERS:
+        if lower not in present:
+            headers.add(name, value)
+    if request.is_secure and "strict-transport-security" not in present:
+        headers.add("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
     return response
 
 

@@ -18,6 +18,7 @@ from .versions import CONTENT
 
 _URLS_IN_LOCALE = "shinjuku_pwa.urls_in_locale"  # per request, in its WSGI environ
 _QUERY = "?"  # in that dict: the page's own query, encoded once
+_PATH = "/"  # and the page's own path, built once
 _QUERY_SAFE = "!$'()*,/:;?@"  # werkzeug.urls._urlencode: left as is in a query (WHATWG percent-encode set)
 _FRAGMENTS = "fragments"  # in the content version's store (page_cache.version_store)
 _FRAGMENTS_NAME = "_kept_fragments"  # in a template's context
@@ -40,12 +41,25 @@ def language_links() -> list[tuple[str, LocaleInfo, str]]:
 
 
 def _url_in_locale(code: str, built: dict[str, str]) -> str:
-    if request.endpoint and request.view_args is not None and "lang" in request.view_args:
+    view_args = request.view_args
+    if request.endpoint and view_args is not None and "lang" in view_args:
         if _QUERY not in built:  # what url_for would append: the query's first values, less the path's arguments
-            built[_QUERY] = encode_query((k, v) for k, v in request.args.items() if k not in request.view_args)
-        path = url_for(request.endpoint, **dict(request.view_args, lang=code))
+            built[_QUERY] = encode_query((k, v) for k, v in request.args.items() if k not in view_args)
+            built[_PATH] = url_for(request.endpoint, **view_args)
+        path = _with_locale(built[_PATH], view_args["lang"], code)
+        if path is None:
+            path = url_for(request.endpoint, **dict(view_args, lang=code))
         return f"{path}?{built[_QUERY]}" if built[_QUERY] else path
     return url_for("home.home", lang=code)
+
+
+def _with_locale(path: str, lang: str, code: str) -> str | None:
+    """The page's own path in another language: its locale segment swapped, the rest as url_for
+    built it once (one url_for per request, not nine). None when the locale is not the first segment."""
+    prefix = f"{request.script_root}/{lang}"
+    if path == prefix or path.startswith(prefix + "/"):
+        return f"{request.script_root}/{code}{path[len(prefix):]}"
+    return None
 
 
 def encode_query(items: Iterable[tuple[str, str]]) -> str:
