@@ -2,14 +2,17 @@
 key, then served from memory; the language links and query encoding built once per request."""
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import pytest
-from flask import url_for
+from flask import request, url_for
 
 from shinjuku_pwa.composition.content_import import import_content
 from shinjuku_pwa.core.extensions import db
 from shinjuku_pwa.core.page_cache import version_store
 from shinjuku_pwa.core.templating import encode_query, language_links
 from shinjuku_pwa.core.versions import CONTENT, bump
+from shinjuku_pwa.reader_settings.routes import settings_url as reader_settings_url
 from tests.content_factory import make_content
 
 TEMPLATE = '{% fragment "greeting", key %}{{ built() }}{{ _("Home")|ruby(lang) }} 新宿区|{{ "新宿区"|ruby("ja") }}{% endfragment %}'
@@ -156,3 +159,22 @@ def test_with_no_room_for_fragments_every_fragment_is_rendered(make_app, tmp_pat
     calls, built = counter()
     assert render(app, "/en/", built=built, key=1) == render(app, "/en/", built=built, key=1)
     assert len(calls) == 2
+
+
+def test_queries_are_encoded_as_urlencode_encodes_them_character_by_character():
+    characters = [chr(code) for code in range(0x250)] + ["新", "宿", "😀", "\u3000", "\ufeff"]
+    for character in characters:
+        pair = [(character, f"{character}x {character}")]
+        assert encode_query(pair) == urlencode(pair, safe="!$'()*,/:;?@"), repr(character)
+    assert encode_query([("a", "1"), ("b", 2)]) == "a=1&b=2"  # not text: urlencode's own way
+
+
+def test_a_checklist_links_its_settings_and_languages_as_url_for_writes_them(memo_app):
+    path = "/en/life-events/moving-in?move_date=2026-04-01&note=a b%26c&q=from_abroad"
+    with memo_app.test_request_context(path):
+        assert memo_app.preprocess_request() is None
+        settings = reader_settings_url("en")
+        links = {code: url for code, _, url in language_links()}
+        assert settings == url_for("reader_settings.settings", lang="en", next=request.full_path)
+        assert links == {code: url_for("procedures.life_event", lang=code, event_id="moving-in", move_date="2026-04-01",
+                                       note="a b&c", q="from_abroad") for code in links}
