@@ -16,6 +16,7 @@ from shinjuku_pwa.core.i18n import (
     localized,
     negotiate_locale,
     reader_date,
+    request_gettext,
     template_gettext,
 )
 
@@ -137,3 +138,12 @@ def test_dates_read_as_flask_babel_writes_them_in_every_locale_whatever_locale_i
             flask_babel.format_date(day, "long")  # flask-babel now holds English for this request
             g.lang = lang
             assert reader_date(day) == expected, lang
+
+
+@pytest.mark.parametrize("lang", ["ja", "ja-easy", "en", "my"])
+def test_the_request_bound_gettext_translates_as_flask_babel_does(content_app, lang):
+    with content_app.test_request_context(f"/{lang}/"):
+        g.lang = lang
+        bound = request_gettext()
+        for message in ("Yes", "No", "Not sure", "Legal deadline"):
+            assert bound(message) == gettext(message)

@@ -304,5 +304,12 @@ def template_gettext() -> dict[str, Callable[..., str]]:
     return {"_": gettext, "gettext": gettext, "ngettext": ngettext}
 
 
+def request_gettext() -> Callable[[str], str]:
+    """gettext without variables, bound to the request's catalog once: flask-babel's looks the catalog
+    up through several context locals on every call. Code passes it where it would call `_` many
+    times with `_` as the default, so Babel's extraction still sees each string."""
+    return get_translations().ugettext
+
+
 def request_locale_from_headers() -> str:
     return negotiate_locale(request.headers.get("Accept-Language"), request.cookies.get("lang"))
