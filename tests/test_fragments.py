@@ -2,13 +2,17 @@
 key, then served from memory; the language links and query encoding built once per request."""
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import pytest
-from flask import url_for
+from flask import request, url_for
 
 from shinjuku_pwa.composition.content_import import import_content
 from shinjuku_pwa.core.extensions import db
+from shinjuku_pwa.core.page_cache import version_store
 from shinjuku_pwa.core.templating import encode_query, language_links
 from shinjuku_pwa.core.versions import CONTENT, bump
+from shinjuku_pwa.reader_settings.routes import settings_url as reader_settings_url
 from tests.content_factory import make_content
 
 TEMPLATE = '{% fragment "greeting", key %}{{ built() }}{{ _("Home")|ruby(lang) }} 新宿区|{{ "新宿区"|ruby("ja") }}{% endfragment %}'
@@ -102,3 +106,75 @@ def test_language_links_keep_every_parameter_of_the_page_but_its_language(memo_a
         expected = {code: url_for("pages.page", lang=code, slug="moving-in", b="x y", a="é") for code in links}
     assert links == expected
     assert links["ja"] == "/ja/pages/moving-in?b=x+y&a=%C3%A9"
+
+
+BIG = '{% fragment "big", key %}{{ built() }}{{ "x" * 3000 }}{% endfragment %}'  # about 3.2 KB kept
+
+
+@pytest.fixture
+def small_shelf_app(make_app, tmp_path):
+    """Room for two kept fragments of BIG."""
+    root = make_content(tmp_path / "content")
+    app = make_app(content_dir=root, VERSION_POLL_SECONDS=0, PAGE_CACHE_MAX_BYTES=8 * 1024 * 1024,
+                   FRAGMENT_CACHE_MAX_BYTES=7000)
+    with app.app_context():
+        import_content(root)
+    return app
+
+
+def kept_bytes(app) -> int:
+    with app.test_request_context("/en/"):
+        return sum(len(text) for group in version_store(CONTENT)["fragments"].values() for text in group.values())
+
+
+def test_kept_fragments_stay_within_their_bound_the_least_recently_used_language_going_first(small_shelf_app):
+    calls, built = counter()
+    for path in ("/en/", "/ja/", "/en/"):  # English used last
+        render(small_shelf_app, path, BIG, built=built, key=1)
+    assert len(calls) == 2
+    render(small_shelf_app, "/ko/", BIG, built=built, key=1)  # no room for a third: Japanese goes
+    assert len(calls) == 3 and kept_bytes(small_shelf_app) <= 7000
+    render(small_shelf_app, "/en/", BIG, built=built, key=1)
+    assert len(calls) == 3  # English was kept
+    render(small_shelf_app, "/ja/", BIG, built=built, key=1)
+    assert len(calls) == 4  # Japanese was not
+
+
+def test_a_language_that_alone_outgrows_the_bound_drops_its_oldest_fragments(small_shelf_app):
+    calls, built = counter()
+    for key in (1, 2, 3):
+        render(small_shelf_app, "/en/", BIG, built=built, key=key)
+    assert kept_bytes(small_shelf_app) <= 7000
+    render(small_shelf_app, "/en/", BIG, built=built, key=3)
+    assert len(calls) == 3
+    render(small_shelf_app, "/en/", BIG, built=built, key=1)
+    assert len(calls) == 4
+
+
+def test_with_no_room_for_fragments_every_fragment_is_rendered(make_app, tmp_path):
+    root = make_content(tmp_path / "content")
+    app = make_app(content_dir=root, PAGE_CACHE_MAX_BYTES=8 * 1024 * 1024, FRAGMENT_CACHE_MAX_BYTES=0)
+    with app.app_context():
+        import_content(root)
+    calls, built = counter()
+    assert render(app, "/en/", built=built, key=1) == render(app, "/en/", built=built, key=1)
+    assert len(calls) == 2
+
+
+def test_queries_are_encoded_as_urlencode_encodes_them_character_by_character():
+    characters = [chr(code) for code in range(0x250)] + ["新", "宿", "😀", "\u3000", "\ufeff"]
+    for character in characters:
+        pair = [(character, f"{character}x {character}")]
+        assert encode_query(pair) == urlencode(pair, safe="!$'()*,/:;?@"), repr(character)
+    assert encode_query([("a", "1"), ("b", 2)]) == "a=1&b=2"  # not text: urlencode's own way
+
+
+def test_a_checklist_links_its_settings_and_languages_as_url_for_writes_them(memo_app):
+    path = "/en/life-events/moving-in?move_date=2026-04-01&note=a b%26c&q=from_abroad"
+    with memo_app.test_request_context(path):
+        assert memo_app.preprocess_request() is None
+        settings = reader_settings_url("en")
+        links = {code: url for code, _, url in language_links()}
+        assert settings == url_for("reader_settings.settings", lang="en", next=request.full_path)
+        assert links == {code: url_for("procedures.life_event", lang=code, event_id="moving-in", move_date="2026-04-01",
+                                       note="a b&c", q="from_abroad") for code in links}

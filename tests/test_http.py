@@ -9,6 +9,7 @@ import brotli
 import pytest
 
 from shinjuku_pwa.core.assets import hashed_name
+from shinjuku_pwa.core.security import limiter
 
 
 def _asset(client, pattern: str) -> str:
@@ -157,3 +158,19 @@ def test_any_request_with_a_session_or_a_token_gets_private_no_store_even_on_pub
 def test_an_api_read_without_a_language_says_it_depends_on_the_readers_headers(client):
     assert {"Accept-Language", "Cookie"} <= set(client.get("/api/v1/categories").vary)
     assert "Accept-Language" not in client.get("/api/v1/pages/moving-in?lang=en").vary
+
+
+def test_every_answer_has_a_date_and_the_request_conditions_still_decide(client):
+    for encoding in ("br", "identity"):
+        answer = client.get("/en/pages/moving-in", headers={"Accept-Encoding": encoding})
+        assert answer.status_code == 200 and answer.headers["Date"].endswith(" GMT")
+    assert client.get("/en/pages/moving-in", headers={"If-Match": '"another"'}).status_code == 412
+    assert client.get("/en/pages/moving-in", headers={"Range": "bytes=0-9"}).status_code == 200  # no ranges offered
+
+
+def test_a_limit_set_for_every_view_still_applies(make_app):
+    try:
+        client = make_app(RATELIMIT_DEFAULT="2 per minute").test_client()
+        assert [client.get("/api/v1/categories").status_code for _ in range(3)] == [200, 200, 429]
+    finally:
+        limiter.limit_manager.set_default_limits([])  # the limiter is shared by every app of the process

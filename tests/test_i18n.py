@@ -3,17 +3,20 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+import flask_babel
 import pytest
 from flask import g, render_template_string
 from flask_babel import gettext, ngettext
 
 from shinjuku_pwa.core.i18n import (
+    LOCALE_CODES,
     LOCALES,
     content_fallbacks,
     locale_for_tag,
     localized,
     negotiate_locale,
     reader_date,
+    request_gettext,
     template_gettext,
 )
 
@@ -122,3 +125,25 @@ def test_a_date_asked_for_again_in_one_request_is_written_in_the_locale_of_each_
         for lang, text in (("en", "April 1, 2026"), ("ja-easy", "2026ねん 4がつ 1にち"), ("en", "April 1, 2026")):
             g.lang = lang
             assert reader_date(day) == text
+
+
+def test_dates_read_as_flask_babel_writes_them_in_every_locale_whatever_locale_it_used_before(content_app):
+    day = dt.date(2026, 12, 7)
+    for lang in LOCALE_CODES:
+        with content_app.test_request_context(f"/{lang}/"):
+            g.lang = lang
+            expected = "2026ねん 12がつ 7にち" if lang == "ja-easy" else flask_babel.format_date(day, "long")
+        with content_app.test_request_context("/en/"):
+            g.lang = "en"
+            flask_babel.format_date(day, "long")  # flask-babel now holds English for this request
+            g.lang = lang
+            assert reader_date(day) == expected, lang
+
+
+@pytest.mark.parametrize("lang", ["ja", "ja-easy", "en", "my"])
+def test_the_request_bound_gettext_translates_as_flask_babel_does(content_app, lang):
+    with content_app.test_request_context(f"/{lang}/"):
+        g.lang = lang
+        bound = request_gettext()
+        for message in ("Yes", "No", "Not sure", "Legal deadline"):
+            assert bound(message) == gettext(message)

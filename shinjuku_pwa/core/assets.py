@@ -10,7 +10,7 @@ import mimetypes
 import re
 from pathlib import Path
 
-from flask import Blueprint, Response, abort, current_app, request, url_for
+from flask import Blueprint, Response, abort, current_app, has_request_context, request, url_for
 
 bp = Blueprint("assets", __name__)
 
@@ -39,7 +39,15 @@ def hashed_name(filename: str) -> str:
 
 
 def asset_url(filename: str) -> str:
-    return url_for("assets.static_file", filename=hashed_name(filename))
+    if not has_request_context():
+        return url_for("assets.static_file", filename=hashed_name(filename))
+    # Built once per file and mount point (SCRIPT_NAME): names and hashes never change in a process.
+    urls: dict[tuple[str, str], str] = current_app.extensions.setdefault("asset_urls", {})
+    key = (filename, request.script_root)
+    url = urls.get(key)
+    if url is None:
+        url = urls[key] = url_for("assets.static_file", filename=hashed_name(filename))
+    return url
 
 
 def asset_hashes() -> dict[str, str]:

@@ -115,6 +115,11 @@ def from_environment() -> dict:
         # this many bytes (0 turns the cache off), each for at most this many seconds.
         "PAGE_CACHE_MAX_BYTES": int(os.environ.get("PAGE_CACHE_MAX_BYTES", str(64 * 1024 * 1024))),
         "PAGE_CACHE_SECONDS": float(os.environ.get("PAGE_CACHE_SECONDS", "120")),
+        # Rendered `{% fragment %}` parts kept in each process (core/templating.py), at most this many
+        # bytes; the least recently used language and reader-setting combination goes first. One
+        # combination's fragments of every checklist and page take about 0.1-0.3 MB, and there are
+        # 9 languages x 18 reader settings.
+        "FRAGMENT_CACHE_MAX_BYTES": int(os.environ.get("FRAGMENT_CACHE_MAX_BYTES", str(16 * 1024 * 1024))),
         # Cache-Control of anonymous pages and API reads (core/http_caching.py): a CDN or proxy may
         # serve them this many seconds, then a stale copy for this much longer while it refreshes.
         "HTTP_MAX_AGE_SECONDS": int(os.environ.get("HTTP_MAX_AGE_SECONDS", "30")),

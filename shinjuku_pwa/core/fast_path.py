@@ -32,9 +32,9 @@ from typing import Any
 
 from flask import Flask
 from werkzeug.datastructures import Headers
-from werkzeug.http import http_date, is_resource_modified, parse_cookie, remove_entity_headers
+from werkzeug.http import is_resource_modified, parse_cookie, remove_entity_headers
 
-from .http_caching import SHAREABLE_COOKIES
+from .http_caching import SHAREABLE_COOKIES, http_date_of
 from .page_cache import REPLAY_MARK, Entry, answer_key, cache_of, choose_encoding
 from .request_log import request_id_from, write_request_line
 from .security import is_staff_path
@@ -66,7 +66,7 @@ class CookieTemplate:
     def header(self, now: float) -> tuple[str, str]:
         if self.max_age is None:
             return "Set-Cookie", self.before
-        return "Set-Cookie", f"{self.before}{_http_date(int(now) + self.max_age)}{self.after}"
+        return "Set-Cookie", f"{self.before}{http_date_of(int(now) + self.max_age)}{self.after}"
 
     @classmethod
     def parse(cls, value: str) -> CookieTemplate | None:
@@ -126,11 +126,6 @@ def _shared(name: str, value: str) -> tuple[str, str]:
     return name, value
 
 
-@functools.lru_cache(maxsize=4)
-def _http_date(second: int) -> str:
-    return http_date(second)
-
-
 def _cookies(environ: dict[str, Any]) -> Mapping[str, str]:
     return parse_cookie(environ) if environ.get("HTTP_COOKIE") else _NO_COOKIES
 
@@ -167,7 +162,7 @@ class FastPath:
         entry, replay = found
         request_id = request_id_from(environ.get("HTTP_X_REQUEST_ID"))
         now = time.time()
-        per_request = [("Date", _http_date(int(now))), ("X-Request-Id", request_id)]
+        per_request = [("Date", http_date_of(int(now))), ("X-Request-Id", request_id)]
         per_request.extend(template.header(now) for template in replay.cookies)
         if (environ.get("HTTP_IF_NONE_MATCH") or environ.get("HTTP_IF_MODIFIED_SINCE")) and not is_resource_modified(
             environ, replay.etag, last_modified=replay.last_modified

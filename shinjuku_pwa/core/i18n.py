@@ -9,9 +9,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Protocol
 
+from babel import dates as babel_dates
 from babel import support
 from flask import Flask, current_app, g, has_app_context, has_request_context, request
 from flask_babel import Babel, Domain, format_date, format_time, get_locale, get_translations
@@ -169,14 +171,19 @@ def reader_date(day) -> str:
     「2026ねん 4がつ 1にち」, which readers of やさしい日本語 read more easily than 2026年4月1日."""
     if not day:
         return ""
-    if not has_request_context():
-        return _reader_date(day, current_locale())
-    # Once per request and day: a checklist shows the same deadline on many of its items.
-    formatted: dict[tuple, str] = g.setdefault("reader_dates", {})
-    key = (day, current_locale())
-    if key not in formatted:
-        formatted[key] = _reader_date(*key)
-    return formatted[key]
+    if type(day) is dt.date:  # a datetime may be moved to the reader's time zone first: not kept
+        return _kept_reader_date(day, current_locale())
+    return _reader_date(day, current_locale())
+
+
+# Once per day and locale in a process: a checklist shows a dozen dates, the same ones on every
+# checklist of the day, and Babel takes about 0.1 ms for each. Formatted for the locale named in the
+# key (never flask-babel's locale of the moment), as flask-babel's format_date(day, "long") does.
+@lru_cache(maxsize=4096)
+def _kept_reader_date(day: dt.date, locale: str) -> str:
+    if locale == "ja-easy":
+        return _reader_date(day, locale)
+    return babel_dates.format_date(day, "long", locale=LOCALES[locale].babel)
 
 
 def _reader_date(day, locale: str) -> str:
@@ -295,6 +302,13 @@ def template_gettext() -> dict[str, Callable[..., str]]:
         return (Markup(text) if context.eval_ctx.autoescape else text) % variables
 
     return {"_": gettext, "gettext": gettext, "ngettext": ngettext}
+
+
+def request_gettext() -> Callable[[str], str]:
+    """gettext without variables, bound to the request's catalog once: flask-babel's looks the catalog
+    up through several context locals on every call. Code passes it where it would call `_` many
+    times with `_` as the default, so Babel's extraction still sees each string."""
+    return get_translations().ugettext
 
 
 def request_locale_from_headers() -> str:

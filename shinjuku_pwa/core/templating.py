@@ -3,7 +3,12 @@ and `{% fragment %}`, which keeps what a page shows the same way to every reader
 from __future__ import annotations
 
 import datetime as dt
+import re
+import sys
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable
+from functools import lru_cache
 from urllib.parse import urlencode
 
 from flask import Flask, current_app, g, has_request_context, request, url_for
@@ -17,53 +22,150 @@ from .page_cache import variant_key, version_store
 from .versions import CONTENT
 
 _URLS_IN_LOCALE = "shinjuku_pwa.urls_in_locale"  # per request, in its WSGI environ
-_QUERY = "?"  # in that dict: the page's own query, encoded once
 _QUERY_SAFE = "!$'()*,/:;?@"  # werkzeug.urls._urlencode: left as is in a query (WHATWG percent-encode set)
 _FRAGMENTS = "fragments"  # in the content version's store (page_cache.version_store)
 _FRAGMENTS_NAME = "_kept_fragments"  # in a template's context
+_FRAGMENT_OVERHEAD = 200  # bytes counted per kept fragment besides its text: its key and dict slot
 
 
 def url_in_locale(code: str) -> str:
-    """The current page in another language (the switcher and hreflang links), built once per
-    request and language: a page asks for each twice, and a checklist's address holds every answer,
-    which is encoded once for all nine languages."""
-    built: dict[str, str] = request.environ.setdefault(_URLS_IN_LOCALE, {})
-    if code not in built:
-        built[code] = _url_in_locale(code, built)
-    return built[code]
+    """The current page in another language (the switcher and hreflang links)."""
+    return _urls_in_locale()[code]
 
 
 def language_links() -> list[tuple[str, LocaleInfo, str]]:
     """(code, locale, the current page in that language) for every locale: the hreflang links and the
     language switcher, in one call per loop."""
-    return [(code, info, url_in_locale(code)) for code, info in LOCALES.items()]
+    urls = _urls_in_locale()
+    return [(code, info, urls[code]) for code, info in LOCALES.items()]
 
 
-def _url_in_locale(code: str, built: dict[str, str]) -> str:
-    if request.endpoint and request.view_args is not None and "lang" in request.view_args:
-        if _QUERY not in built:  # what url_for would append: the query's first values, less the path's arguments
-            built[_QUERY] = encode_query((k, v) for k, v in request.args.items() if k not in request.view_args)
-        path = url_for(request.endpoint, **dict(request.view_args, lang=code))
-        return f"{path}?{built[_QUERY]}" if built[_QUERY] else path
-    return url_for("home.home", lang=code)
+def _urls_in_locale() -> dict[str, str]:
+    """The current page in every language, built once per request: a page asks for each twice, and a
+    checklist's address holds every answer, which is encoded once for all nine languages."""
+    environ = request.environ
+    urls: dict[str, str] | None = environ.get(_URLS_IN_LOCALE)
+    if urls is None:
+        urls = environ[_URLS_IN_LOCALE] = _build_urls_in_locale()
+    return urls
+
+
+def _build_urls_in_locale() -> dict[str, str]:
+    endpoint, view_args = request.endpoint, request.view_args
+    if not (endpoint and view_args is not None and "lang" in view_args):
+        return {code: url_for("home.home", lang=code) for code in LOCALES}
+    # What url_for would append: the query's first values, less the path's arguments.
+    query = encode_query((k, v) for k, v in request.args.items() if k not in view_args)
+    suffix = f"?{query}" if query else ""
+    # One url_for, then its locale segment swapped (the rest is the same in every language), unless
+    # the locale is not the path's first segment.
+    own = url_for(endpoint, **view_args)
+    root = request.script_root
+    prefix = f"{root}/{view_args['lang']}"
+    if own == prefix or own.startswith(prefix + "/"):
+        rest = own[len(prefix):]
+        return {code: f"{root}/{code}{rest}{suffix}" for code in LOCALES}
+    return {code: url_for(endpoint, **dict(view_args, lang=code)) + suffix for code in LOCALES}
+
+
+# What quote_plus would change: all but its always-safe characters and werkzeug's safe ones.
+_NEEDS_QUOTING = re.compile(f"[^A-Za-z0-9_.~{re.escape(_QUERY_SAFE)}-]")
 
 
 def encode_query(items: Iterable[tuple[str, str]]) -> str:
     """Query parameters encoded exactly as url_for (werkzeug) encodes the ones its rule does not name,
-    for addresses built from one url_for and a query encoded once."""
-    return urlencode(list(items), safe=_QUERY_SAFE)
+    for addresses built from one url_for and a query encoded once. urlencode's quoting looks every
+    character up in Python; here only those that need quoting are (a checklist encodes its answers
+    three times a request)."""
+    pairs = list(items)
+    if not all(type(key) is str and type(value) is str for key, value in pairs):
+        return urlencode(pairs, safe=_QUERY_SAFE)
+    return "&".join(f"{_quote_plus(key)}={_quote_plus(value)}" for key, value in pairs)
+
+
+def _quote_plus(text: str) -> str:
+    return _NEEDS_QUOTING.sub(_quoted, text) if _NEEDS_QUOTING.search(text) else text
+
+
+def _quoted(match: re.Match[str]) -> str:
+    return _quoted_character(match.group())
+
+
+@lru_cache(maxsize=1024)
+def _quoted_character(character: str) -> str:
+    # As quote_plus: UTF-8 bytes in upper-case hex, a space as "+" (a lone surrogate raises, as there).
+    return "+" if character == " " else "".join(f"%{byte:02X}" for byte in character.encode())
 
 
 class KeptFragments(dict):
     """One locale's and reader variant's fragments at one content version; a missing one reads as None."""
 
+    def __init__(self, shelf: FragmentShelf | None = None, group: tuple = ()) -> None:
+        super().__init__()
+        self.shelf = shelf
+        self.group = group
+        self.size = 0  # bytes counted against the shelf's bound
+
     def __missing__(self, key: tuple) -> None:
         return None
 
+    def keep(self, key: tuple, rendered: str) -> None:
+        if self.shelf is not None:
+            self.shelf.keep(self, key, rendered)
+
 
 class _NotKept(KeptFragments):
-    def __setitem__(self, key: tuple, value: str) -> None:
+    def keep(self, key: tuple, rendered: str) -> None:
         pass  # the page cache is off: every fragment is rendered
+
+
+def _fragment_size(rendered: str) -> int:
+    return sys.getsizeof(rendered) + _FRAGMENT_OVERHEAD
+
+
+class FragmentShelf(OrderedDict):
+    """Every fragment kept at one content version in this process: (locale, reader variant, mount
+    point) -> its KeptFragments, least recently used first, at most `max_bytes` in all.
+
+    Recency is counted per group, once per render (fragment_context), not per fragment: a page reads
+    a hundred fragments at dict speed. Past the bound the least recently used group goes whole (a
+    rare language with rare reader settings); a group that alone outgrows the bound drops its oldest
+    fragments. A render still holding a dropped group keeps nothing more in it.
+    """
+
+    def __init__(self, max_bytes: int) -> None:
+        super().__init__()
+        self.max_bytes = max_bytes
+        self.size = 0
+        self._lock = threading.Lock()
+
+    def group(self, key: tuple) -> KeptFragments:
+        """The group's fragments (empty when new), now the most recently used."""
+        with self._lock:
+            found = self.get(key)
+            if found is None:
+                found = self[key] = KeptFragments(self, key)
+            else:
+                self.move_to_end(key)
+            return found
+
+    def keep(self, fragments: KeptFragments, key: tuple, rendered: str) -> None:
+        size = _fragment_size(rendered)
+        with self._lock:
+            if self.get(fragments.group) is not fragments or key in fragments or size > self.max_bytes:
+                return
+            fragments[key] = rendered
+            fragments.size += size
+            self.size += size
+            while self.size > self.max_bytes:
+                oldest = next((group for group in self.values() if group is not fragments), None)
+                if oldest is not None:
+                    del self[oldest.group]
+                    self.size -= oldest.size
+                else:
+                    dropped = fragments.pop(next(iter(fragments)))
+                    fragments.size -= _fragment_size(dropped)
+                    self.size -= _fragment_size(dropped)
 
 
 class FragmentExtension(Extension):
@@ -78,7 +180,8 @@ class FragmentExtension(Extension):
 
     Compiled inline, since a page may show a hundred fragments: `kept = fragments[key]` (no call),
     and only when nothing is kept, `{% set kept %}body{% endset %}` and `keep(fragments, key, kept)`;
-    then `{{ kept }}`. `fragments` comes from the context (fragment_context).
+    then `{{ kept }}`. `fragments` comes from the context (fragment_context). What is kept is bounded
+    by FRAGMENT_CACHE_MAX_BYTES (FragmentShelf).
     """
 
     tags = {"fragment"}
@@ -110,7 +213,7 @@ class FragmentExtension(Extension):
 
     def _keep(self, fragments: object, key: tuple, rendered: str) -> str:
         if isinstance(fragments, KeptFragments):
-            fragments[key] = rendered
+            fragments.keep(key, rendered)
         return rendered
 
 
@@ -120,11 +223,10 @@ def fragment_context() -> dict[str, KeptFragments]:
     store = version_store(CONTENT) if has_request_context() else None
     if store is None:
         return {_FRAGMENTS_NAME: _NotKept()}
-    key = (_FRAGMENTS, current_locale(), variant_key(), request.script_root)
-    found = store.get(key)
-    if found is None:
-        found = store.setdefault(key, KeptFragments())
-    return {_FRAGMENTS_NAME: found}
+    shelf: FragmentShelf | None = store.get(_FRAGMENTS)
+    if shelf is None:
+        shelf = store.setdefault(_FRAGMENTS, FragmentShelf(current_app.config["FRAGMENT_CACHE_MAX_BYTES"]))
+    return {_FRAGMENTS_NAME: shelf.group((current_locale(), variant_key(), request.script_root))}
 
 
 def public_url(path: str) -> str:

@@ -15,7 +15,7 @@ from flask import Blueprint, Response, abort, make_response, render_template, re
 from icalendar import Alarm, Calendar, Event
 from marshmallow import ValidationError
 
-from ..core.i18n import localized
+from ..core.i18n import localized, request_gettext
 from ..core.templating import encode_query
 from ..pages.queries import get_pages_by_slugs
 from . import queries, services, wording
@@ -160,8 +160,9 @@ def _checklist_page(event: LifeEvent, shown: list[Question], answers: dict[str, 
     payload = wording.with_warning_messages(services.checklist_payload(result))
     items = {item["procedure_id"]: item for item in payload["items"]}
     links = AnswerLinks(url_for(".life_event", event_id=event.id), encode_query(kept.items()))
+    gettext = request_gettext()
     summary = [
-        {"question_id": q.id, "answer": wording.answer_text(q, answers[q.id], lang), "change_url": links.change(q.id)}
+        {"question_id": q.id, "answer": wording.answer_text(q, answers[q.id], lang, gettext), "change_url": links.change(q.id)}
         for q in shown if q.id in answers
     ]
     labels = {q.id: localized(q.label, lang) for q in event.questions}
@@ -172,7 +173,7 @@ def _checklist_page(event: LifeEvent, shown: list[Question], answers: dict[str, 
     response = make_response(render_template(
         "procedures/checklist.html", event=event, payload=payload, items=items, summary=summary, labels=labels,
         links=links, document_traps=document_traps, applies=APPLIES, urgent_warning_codes=URGENT_WARNINGS,
-        deadline_labels=wording.deadline_kind_labels(),
+        deadline_labels=wording.deadline_kind_labels(gettext),
         checklist_key=_checklist_key(event, answers),
         ics_url=links.with_answers(url_for(".checklist_ics", event_id=event.id)),
         restart_url=links.path,

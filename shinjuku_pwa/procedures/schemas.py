@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any, cast
 
 from flask_babel import lazy_gettext
@@ -460,6 +462,19 @@ def latest_sensible_date(today: dt.date) -> dt.date:
         return today.replace(year=today.year + 1, day=28)
 
 
+# The question ids a load of answers was given (after hidden ones are dropped), for its own validation.
+_GIVEN: ContextVar[set[str]] = ContextVar("answers_given")
+
+
+@contextmanager
+def _own_given() -> Iterator[None]:
+    token = _GIVEN.set(set())
+    try:
+        yield
+    finally:
+        _GIVEN.reset(token)
+
+
 class _AnswersBase(Schema):
     """Answers to one event's questions; built per event by `answers_schema`.
 
@@ -478,7 +493,16 @@ class _AnswersBase(Schema):
         self.event = event
         self.encoding = encoding
         self.complete = complete
-        self._given: set[str] = set()
+
+    # What a load learns about the answers lives in the call's context, never on the instance: one
+    # instance serves every thread and request (services.answers_schema_for).
+    def load(self, data: Any, **kwargs: Any) -> Any:
+        with _own_given():
+            return super().load(data, **kwargs)
+
+    def validate(self, data: Any, **kwargs: Any) -> Any:
+        with _own_given():
+            return super().validate(data, **kwargs)
 
     @pre_load
     def drop_hidden_answers(self, data: object, **kwargs: Any) -> object:
@@ -500,18 +524,19 @@ class _AnswersBase(Schema):
                     pass
         ids = {q.id for q in self.event.questions}
         kept.update({key: value for key, value in data.items() if key not in ids})
-        self._given = set(kept)
+        _GIVEN.get().update(kept)
         return kept
 
     @validates_schema(skip_on_field_errors=False)
     def shown_questions_are_answered(self, data, **kwargs) -> None:
         if not self.complete:
             return
-        invalid = self._given - set(data)
+        given = _GIVEN.get()
+        invalid = given - set(data)
         missing = {
             question.id: [_MESSAGES["missing"]]
             for question in visible_questions(self.event, data)
-            if not question.optional and question.id not in self._given
+            if not question.optional and question.id not in given
             # A question shown only because an earlier answer was refused waits until that one is fixed.
             and not set(questions_in(question.show_if)) & invalid
         }
@@ -526,7 +551,7 @@ def answers_schema(event: LifeEvent, encoding: str, complete: bool = True, today
 
 def answers_schema_class(event: LifeEvent, encoding: str, today: dt.date | None = None) -> type[_AnswersBase]:
     """The schema class of one event's answers: making it costs several times a load, and it holds no
-    state of its own, so it can be kept (an instance holds one load's, and is made per load)."""
+    state of its own, so it can be kept (so can an instance: a load keeps its state in its context)."""
     fields_by_question: dict[str, fields.Field[Any]] = {q.id: AnswerField(q, encoding, today) for q in event.questions}
     # from_dict makes a subclass of _AnswersBase; marshmallow annotates it as type[Schema].
     return cast(type[_AnswersBase],

@@ -42,10 +42,13 @@ class ChecklistResult:
 
 
 def answers_schema_for(event: LifeEvent, encoding: str, complete: bool = True) -> Schema:
-    """schemas.answers_schema, its class made once per content version and process (see answers_schema_class)."""
+    """schemas.answers_schema, made once per content version and process (see answers_schema_class):
+    an instance takes about 0.07 ms to make (marshmallow copies and binds every field) and keeps no
+    state of a load."""
     schema_class = per_version(CONTENT, ("answers_schema", event.id, encoding),
                                lambda: answers_schema_class(event, encoding))
-    return schema_class(event=event, encoding=encoding, complete=complete)
+    return per_version(CONTENT, ("answers_schema", event.id, encoding, complete),
+                       lambda: schema_class(event=event, encoding=encoding, complete=complete))
 
 
 def checklist_for(event: LifeEvent, answers: Mapping[str, Any], locale: str, today: dt.date) -> ChecklistResult:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from flask_babel import gettext as _
 
@@ -16,8 +17,8 @@ def long_date(day: dt.date | None) -> str:
     return reader_date(day)
 
 
-def deadline_kind_labels() -> dict[str | None, str]:
-    """Every kind of deadline's label, translated once for a whole checklist."""
+def deadline_kind_labels(_: Callable[[str], str] = _) -> dict[str | None, str]:
+    """Every kind of deadline's label, translated once for a whole checklist (with request_gettext())."""
     return {
         LEGAL: _("Legal deadline"),
         CLAIM: _("Apply by (late means less benefit)"),
@@ -60,7 +61,8 @@ def with_warning_messages(payload: dict) -> dict:
     return payload
 
 
-def answer_text(question: Question, value, locale: str) -> str:
+def answer_text(question: Question, value, locale: str, _: Callable[[str], str] = _) -> str:
+    """An answer in words (a checklist of a dozen answers passes request_gettext())."""
     if value == NOT_SURE:
         return _("Not sure")
     if question.type == YES_NO:

@@ -13,6 +13,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from ..core.page_cache import add_variant
 from ..core.security import sessionless_form
+from ..core.templating import encode_query
 from ..japanese.furigana import has_kanji, with_furigana
 from .preferences import COOKIE_MAX_AGE, COOKIE_NAME, ReaderSettings, cookie_value, safe_return_path, settings_from_cookie
 from .schemas import ReaderSettingsArgs
@@ -85,7 +86,8 @@ def _settings_url(lang: str) -> str:
     here = request.full_path.rstrip("?") if request.method == "GET" else None
     if not here or request.endpoint == "reader_settings.settings":
         return url_for("reader_settings.settings", lang=lang)
-    return url_for("reader_settings.settings", lang=lang, next=here)
+    # As url_for(..., next=here) writes it, quoting only what needs it (a checklist's address is long).
+    return f"{url_for('reader_settings.settings', lang=lang)}?{encode_query([('next', here)])}"
 
 
 @bp.app_context_processor

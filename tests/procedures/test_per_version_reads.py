@@ -7,6 +7,7 @@ import shutil
 
 import pytest
 from flask import url_for
+from marshmallow import ValidationError
 from sqlalchemy import event, select, update
 
 from shinjuku_pwa.composition.content_import import import_content
@@ -99,12 +100,22 @@ def test_a_checklist_keeps_no_answer_in_memory_only_what_the_content_decides(mem
     assert not [text for text in kept if "2026-03-17" in text or "March 17" in text or "move_date" in text]
 
 
-def test_the_answers_schema_class_is_made_once_per_content_version(memo_app):
+def test_the_answers_schema_is_made_once_per_content_version_and_keeps_nothing_of_a_load(memo_app):
     with memo_app.test_request_context("/en/"):
         memo_app.preprocess_request()
         event = queries.get_life_event("moving-in")
         first, second = services.answers_schema_for(event, QUERY), services.answers_schema_for(event, QUERY)
-        assert type(first) is type(second) and first is not second  # an instance holds one load's state
+        assert first is second
+        before = dict(vars(first))
+        partial = services.answers_schema_for(event, QUERY, complete=False)
+        assert partial is not first and not partial.complete
+        answers = dict(part.split("=") for part in CHECKLIST.split("?")[1].split("&"))
+        assert first.load(answers)["move_date"].isoformat() == "2026-04-01"
+        assert vars(first) == before  # nothing of those answers stays on the shared instance
+        # A later load is judged on its own answers alone: a missing one is missing again.
+        with pytest.raises(ValidationError) as refused:
+            first.load({key: value for key, value in answers.items() if key != "has_dog"})
+        assert "has_dog" in refused.value.messages
         bump(db.session, CONTENT)
         db.session.commit()
     with memo_app.test_request_context("/en/"):
