@@ -80,3 +80,16 @@ def test_a_chunked_json_body_without_end_is_cut_at_the_size_limit_with_a_json_41
 @pytest.mark.parametrize("target", ["/", "/ja/", "/en/pages/moving-in", "/api/v1/pages", "/api/v1/admin/me", "/admin/"])
 def test_junk_headers_over_the_wire_never_get_a_server_error(server, headers, target):
     assert send(server, "GET", target, headers=headers).status < 500
+
+
+@pytest.mark.parametrize("target", ["/en/pages/moving-in", "/api/v1/pages/moving-in?lang=en", "/en/no-such-page"])
+def test_every_answer_on_the_wire_has_exactly_one_date(server, target):
+    # The app writes a Date (core/http_caching.py, core/fast_path.py) and so does gunicorn: the wire
+    # must carry one. The first answer comes through Flask, later ones from the fast path, the last as a 304.
+    answers = [send(server, "GET", target) for _ in range(3)]
+    etag = answers[-1].getheader("ETag")
+    if etag:
+        answers.append(send(server, "GET", target, headers={"If-None-Match": etag}))
+        assert answers[-1].status == 304
+    for answer in answers:
+        assert len(answer.headers.get_all("Date")) == 1, (target, answer.status)
