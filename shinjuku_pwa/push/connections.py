@@ -6,6 +6,11 @@ the status and Retry-After. aiohttp's general client cost more per request than 
 one request at a time per connection (no pipelining, which push services need not support),
 at most `limit` connections per origin, idle connections reused for `idle_seconds`.
 
+Requests made ready during one turn of the event loop are written together at its end
+(_WriteQueue): the sender's lanes encrypt back to back and then the sends go back to back, and the
+push service is woken once per turn rather than once per message. Still one request per connection
+at a time: only the moment of the write moves, by less than one turn of the loop.
+
 An answer not back within `timeout_seconds` fails with TimeoutError. One watchdog per pool checks
 the requests in flight a few times a second instead of a timer per message: with thousands of
 messages a second, a timer armed and cancelled for each cost more than the rest of the request.
@@ -23,10 +28,30 @@ class PushServiceError(OSError):
     """The connection failed or closed before a whole answer arrived, or the answer was not HTTP."""
 
 
+class _WriteQueue:
+    """The requests of one turn of the event loop, written when the turn's other callbacks have run."""
+
+    def __init__(self) -> None:
+        self.pending: list[tuple[_Connection, bytes]] = []
+
+    def add(self, connection: _Connection, data: bytes) -> None:
+        self.pending.append((connection, data))
+        if len(self.pending) == 1:
+            asyncio.get_running_loop().call_soon(self.flush)
+
+    def flush(self) -> None:
+        pending, self.pending = self.pending, []
+        for connection, data in pending:
+            # A connection lost meanwhile has already failed its request (connection_lost).
+            if not connection.closed and connection.transport is not None:
+                connection.transport.write(data)
+
+
 class _Connection(asyncio.Protocol):
     """One keep-alive connection; `request` sends one request and waits for its whole answer."""
 
-    def __init__(self) -> None:
+    def __init__(self, writes: _WriteQueue) -> None:
+        self.writes = writes
         self.transport: asyncio.Transport | None = None
         self.buffer = bytearray()
         self.waiter: asyncio.Future[tuple[int, str | None, bool]] | None = None
@@ -73,17 +98,18 @@ class _Connection(asyncio.Protocol):
             self.waiter.set_exception(TimeoutError("no answer from the push service in time"))
         self.close()
 
-    async def request(self, data: bytes) -> tuple[int, str | None, bool]:
-        """(status, Retry-After, keep-alive) for one request written whole."""
+    def request(self, data: bytes) -> asyncio.Future[tuple[int, str | None, bool]]:
+        """(status, Retry-After, keep-alive) for one request written whole, once it is answered.
+
+        A plain function returning the future (not a coroutine): one frame less per message.
+        The caller sets `waiter` back to None when it has the answer.
+        """
         if self.transport is None or self.closed:
             raise PushServiceError("connection closed")
         self.waiter = asyncio.get_running_loop().create_future()
         self.sent_at = time.monotonic()
-        self.transport.write(data)
-        try:
-            return await self.waiter
-        finally:
-            self.waiter = None
+        self.writes.add(self, data)
+        return self.waiter
 
 
 def _parse(buffer: bytearray) -> tuple[int, str | None, bool] | None:
@@ -150,12 +176,14 @@ class OriginPool:
         self.tls = parts.scheme == "https"
         self.port = parts.port or (443 if self.tls else 80)
         self.host_header = parts.netloc.rsplit("@", 1)[-1]
+        self.host_bytes = self.host_header.encode("ascii")
         self.ssl_context = (ssl_context or ssl.create_default_context()) if self.tls else None
         self.idle_seconds = idle_seconds
         self.gate = asyncio.Semaphore(limit)
         self.idle: deque[_Connection] = deque()
         self.timeout_seconds = timeout_seconds
         self.busy: set[_Connection] = set()
+        self.writes = _WriteQueue()
         self._watchdog: asyncio.TimerHandle | None = None
 
     def _watch(self) -> None:
@@ -172,16 +200,19 @@ class OriginPool:
             # Checked four times per timeout (at most once a second): an answer fails within 1.25 timeouts.
             self._watchdog = asyncio.get_running_loop().call_later(min(1.0, self.timeout_seconds / 4), self._watch)
 
-    async def _connection(self) -> _Connection:
+    def _idle_connection(self) -> _Connection | None:
         while self.idle:
             connection = self.idle.pop()  # the most recently used: the least likely to have timed out
             if not connection.closed and time.monotonic() - connection.idle_since < self.idle_seconds:
                 return connection
             connection.close()
+        return None
+
+    async def _new_connection(self) -> _Connection:
         loop = asyncio.get_running_loop()
         async with asyncio.timeout(self.timeout_seconds):  # a new connection only: rare next to requests
             _transport, connection = await loop.create_connection(
-                _Connection, self.host, self.port, ssl=self.ssl_context,
+                lambda: _Connection(self.writes), self.host, self.port, ssl=self.ssl_context,
                 server_hostname=self.host if self.tls else None)
         return connection
 
@@ -191,34 +222,44 @@ class OriginPool:
         try:
             return await connection.request(request)
         finally:
+            connection.waiter = None
             self.busy.discard(connection)
 
     async def post(self, path: str, head: bytes, body: bytes) -> tuple[int, str | None]:
         """POST body to path with the prebuilt header lines `head` (each ending CRLF); (status, Retry-After)."""
-        request = b"".join((b"POST ", path.encode("ascii"), b" HTTP/1.1\r\nHost: ", self.host_header.encode("ascii"),
-                            b"\r\n", head, b"Content-Length: ", str(len(body)).encode("ascii"), b"\r\n\r\n", body))
         async with self.gate:
-            connection = await self._connection()
-            reused = connection.used
-            try:
-                status, retry_after, keep_alive = await self._request(connection, request)
-            except PushServiceError:
-                connection.close()
-                if not reused:
-                    raise
-                # The service closed an idle connection as we wrote to it: once more on a new one.
-                connection = await self._connection()
-                status, retry_after, keep_alive = await self._request(connection, request)
-            except BaseException:
-                connection.close()  # cancelled (timeout) mid-request: the connection's state is unknown
+            return await self.post_in_slot(path, head, body)
+
+    def slot(self) -> asyncio.Semaphore:
+        """`async with pool.slot():` one of the `limit` connections for a sender's lane while it lasts;
+        inside it, post_in_slot sends without taking the gate again for every message."""
+        return self.gate
+
+    async def post_in_slot(self, path: str, head: bytes, body: bytes) -> tuple[int, str | None]:
+        """post() for a caller already holding a slot."""
+        request = b"".join((b"POST ", path.encode("ascii"), b" HTTP/1.1\r\nHost: ", self.host_bytes,
+                            b"\r\n", head, b"Content-Length: ", str(len(body)).encode("ascii"), b"\r\n\r\n", body))
+        connection = self._idle_connection() or await self._new_connection()
+        reused = connection.used
+        try:
+            status, retry_after, keep_alive = await self._request(connection, request)
+        except PushServiceError:
+            connection.close()
+            if not reused:
                 raise
-            if keep_alive and not connection.closed:
-                connection.used = True
-                connection.idle_since = time.monotonic()
-                self.idle.append(connection)
-            else:
-                connection.close()
-            return status, retry_after
+            # The service closed an idle connection as we wrote to it: once more on a new one.
+            connection = self._idle_connection() or await self._new_connection()
+            status, retry_after, keep_alive = await self._request(connection, request)
+        except BaseException:
+            connection.close()  # cancelled (timeout) mid-request: the connection's state is unknown
+            raise
+        if keep_alive and not connection.closed:
+            connection.used = True
+            connection.idle_since = time.monotonic()
+            self.idle.append(connection)
+        else:
+            connection.close()
+        return status, retry_after
 
     def close(self) -> None:
         if self._watchdog is not None:
