@@ -112,6 +112,20 @@ class _Connection(asyncio.Protocol):
         return self.waiter
 
 
+def _header(head: bytes, lowered: bytes, name: bytes) -> bytes | None:
+    """The value of header `name` (CRLF, the lower-case name, a colon) in `head`, or None.
+
+    Found with bytes.find in the lower-cased head rather than by splitting it into a dict: only
+    four headers matter, and this runs for every answer.
+    """
+    start = lowered.find(name)
+    if start < 0:
+        return None
+    start += len(name)
+    end = lowered.find(b"\r\n", start)
+    return head[start:end if end >= 0 else len(head)].strip()
+
+
 def _parse(buffer: bytearray) -> tuple[int, str | None, bool] | None:
     """The answer in `buffer` once it is complete (head and body), else None. Raises ValueError on garbage."""
     while True:
@@ -120,33 +134,33 @@ def _parse(buffer: bytearray) -> tuple[int, str | None, bool] | None:
             if len(buffer) > 65536:
                 raise ValueError("answer head too long")
             return None
-        lines = bytes(buffer[:head_end]).split(b"\r\n")
-        parts = lines[0].split(b" ", 2)
+        head = bytes(buffer[:head_end])
+        line_end = head.find(b"\r\n")
+        parts = head[:line_end if line_end >= 0 else len(head)].split(b" ", 2)
         if len(parts) < 2 or not parts[0].startswith(b"HTTP/1.") or not parts[1].isdigit():
             raise ValueError("not an HTTP/1.x answer")
         status = int(parts[1])
-        headers: dict[bytes, bytes] = {}
-        for line in lines[1:]:
-            name, _, value = line.partition(b":")
-            headers[name.strip().lower()] = value.strip()
         if 100 <= status < 200:  # an interim answer (100 Continue): the real one follows
             del buffer[:head_end + 4]
             continue
         break
+    lowered = head.lower()
     body_start = head_end + 4
-    keep_alive = parts[0] == b"HTTP/1.1" and headers.get(b"connection", b"").lower() != b"close"
+    connection = _header(head, lowered, b"\r\nconnection:")
+    keep_alive = parts[0] == b"HTTP/1.1" and (connection is None or connection.lower() != b"close")
+    transfer_encoding = _header(head, lowered, b"\r\ntransfer-encoding:")
     if status in (204, 304):
         complete = True
-    elif headers.get(b"transfer-encoding", b"").lower().endswith(b"chunked"):
+    elif transfer_encoding is not None and transfer_encoding.lower().endswith(b"chunked"):
         complete = _chunked_complete(buffer, body_start)
-    elif b"content-length" in headers:
-        complete = len(buffer) - body_start >= int(headers[b"content-length"])
+    elif (length := _header(head, lowered, b"\r\ncontent-length:")) is not None:
+        complete = len(buffer) - body_start >= int(length)
     else:
         # No length: the body ends when the connection does. We never read it; drop the connection.
         complete, keep_alive = True, False
     if not complete:
         return None
-    retry_after = headers.get(b"retry-after")
+    retry_after = _header(head, lowered, b"\r\nretry-after:")
     return status, retry_after.decode("latin-1") if retry_after is not None else None, keep_alive
 
 

@@ -253,3 +253,13 @@ def test_requests_made_ready_in_one_turn_of_the_loop_are_written_together_when_t
     assert before == [b"", b"", b""]
     assert after == [b"request 0", b"request 1", b""]
     assert lost is PushServiceError
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    (b"HTTP/1.1 429 Too Many\r\nretry-after:  60 \r\nCONTENT-LENGTH: 0\r\n\r\n", (429, "60", True)),
+    (b"HTTP/1.1 201 Created\r\nX-Retry-After-Hint: 5\r\nX-Connection: close\r\nContent-Length: 2\r\n\r\nok", (201, None, True)),
+    (b"HTTP/1.1 503 Busy\r\nContent-Length: 0\r\nConnection: Close\r\nRetry-After: 120", None),
+    (b"HTTP/1.1 503 Busy\r\nContent-Length: 0\r\nConnection: Close\r\nRetry-After: 120\r\n\r\n", (503, "120", False)),
+])
+def test_the_headers_that_matter_are_read_in_any_case_and_position_and_look_alike_names_are_not_taken_for_them(raw, expected):
+    assert _parse(bytearray(raw)) == expected
