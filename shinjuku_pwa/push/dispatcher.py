@@ -34,8 +34,8 @@ log = logging.getLogger(__name__)
 LEASE = dt.timedelta(seconds=20)  # PUSH_LEASE_SECONDS; a dead worker's rows go to another within this
 _TABLE = cast(Table, Delivery.__table__)
 _ROW = _TABLE.c
-HEARTBEAT_FRACTION = 4
-_IDS = bindparam("ids", expanding=True)  # a batch's ids: one parameter, not a thousand literals to check  # renew four times per lease: one slow renewal never loses the claim
+HEARTBEAT_FRACTION = 4  # renew four times per lease: one slow renewal never loses the claim
+_IDS = bindparam("ids", expanding=True)  # a batch's ids: one parameter, not a thousand literals to check
 
 
 def _chose_any_of(topics: list[str]) -> ColumnElement[bool]:
