@@ -17,7 +17,22 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import cast
 
-from sqlalchemy import ColumnElement, Integer, String, Table, and_, bindparam, case, delete, func, literal, or_, select, update
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    Integer,
+    String,
+    Table,
+    and_,
+    bindparam,
+    case,
+    delete,
+    func,
+    literal,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -35,7 +50,8 @@ LEASE = dt.timedelta(seconds=20)  # PUSH_LEASE_SECONDS; a dead worker's rows go 
 _TABLE = cast(Table, Delivery.__table__)
 _ROW = _TABLE.c
 HEARTBEAT_FRACTION = 4  # renew four times per lease: one slow renewal never loses the claim
-_IDS = bindparam("ids", expanding=True)  # a batch's ids: one parameter, not a thousand literals to check
+# A batch's ids: one parameter, not a thousand literals for SQLAlchemy to check one by one.
+_IDS: BindParameter[list[int]] = bindparam("ids", expanding=True)
 
 
 def _chose_any_of(topics: list[str]) -> ColumnElement[bool]:
