@@ -148,7 +148,7 @@ def build_jobs(claimed: list[Claimed], now: dt.datetime) -> Prepared:
     topics = {n.id: f"notice-{n.id}" for n in notices.values()}
     payloads: dict[tuple[int, str], bytes] = {}
     for item in claimed:
-        subscription = subscriptions.get(item.subscription_id)  # type: ignore[arg-type]
+        subscription = subscriptions.get(item.subscription_id) if item.subscription_id else None
         if subscription is None:
             prepared.settled.append(Answer(item.delivery_id, 410, error="subscription removed"))
             continue

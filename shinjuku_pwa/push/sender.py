@@ -7,6 +7,7 @@ rest of the request head (per origin and notice) are made once and reused.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Coroutine, Iterator
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -135,11 +136,7 @@ class PushSender:
         answers: list[Answer | None] = [None] * len(jobs)
 
         async def lane(pool: OriginPool | None, waiting: Iterator[int]) -> None:
-            if pool is None:
-                for index in waiting:
-                    answers[index] = await self._send_one(None, jobs[index], encrypt(jobs[index]))
-                return
-            async with pool.slot():
+            async with pool.slot() if pool is not None else contextlib.nullcontext():
                 for index in waiting:  # shared by the origin's lanes: each job is taken once
                     job = jobs[index]
                     answers[index] = await self._send_one(pool, job, encrypt(job))
