@@ -4,7 +4,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import ipaddress
-import socket
 import ssl
 
 import pytest
@@ -13,7 +12,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from shinjuku_pwa.push.connections import OriginPool, PushServiceError, _Connection, _parse, _WriteQueue
+from shinjuku_pwa.push.connections import OriginPool, PushServiceError, _parse
 
 
 @pytest.mark.parametrize(("raw", "expected"), [
@@ -214,45 +213,6 @@ def test_https_push_services_are_reached_over_verified_tls_and_an_unknown_certif
     answer, refused = asyncio.run(go())
     assert answer == (201, None)
     assert refused is not None and issubclass(refused, ssl.SSLError)
-
-
-def test_requests_made_ready_in_one_turn_of_the_loop_are_written_together_when_the_turn_ends_and_a_lost_connection_is_skipped():
-    async def go() -> tuple[list[bytes], list[bytes], type[BaseException] | None]:
-        loop = asyncio.get_running_loop()
-        writes = _WriteQueue()
-        pairs = [socket.socketpair() for _ in range(3)]
-        connections = []
-        for ours, _theirs in pairs:
-            _transport, connection = await loop.create_connection(lambda: _Connection(writes), sock=ours)
-            connections.append(connection)
-        for _ours, theirs in pairs:
-            theirs.setblocking(False)
-        waiting = [connection.request(f"request {i}".encode()) for i, connection in enumerate(connections)]
-        connections[2].connection_lost(None)  # lost before the turn ended: its request fails, nothing is written
-
-        def received() -> list[bytes]:
-            out = []
-            for _ours, theirs in pairs:
-                try:
-                    out.append(theirs.recv(100))
-                except BlockingIOError:
-                    out.append(b"")
-            return out
-
-        before = received()
-        await asyncio.sleep(0)  # the turn ends
-        after = received()
-        lost = waiting[2].exception()
-        for connection in connections:
-            connection.close()
-        for _ours, theirs in pairs:
-            theirs.close()
-        return before, after, type(lost) if lost else None
-
-    before, after, lost = asyncio.run(go())
-    assert before == [b"", b"", b""]
-    assert after == [b"request 0", b"request 1", b""]
-    assert lost is PushServiceError
 
 
 @pytest.mark.parametrize(("raw", "expected"), [
