@@ -117,11 +117,12 @@ def nginx_available() -> bool:
     return shutil.which("nginx") is not None and ECHO_MODULE.exists()
 
 
-def start_nginx(delay: float, processes: int, folder: Path) -> tuple[str, subprocess.Popen]:
-    """nginx answering every request with 201 after `delay` seconds; (origin, process to terminate)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+def start_nginx(delay: float, processes: int, folder: Path, port: int = 0) -> tuple[str, subprocess.Popen]:
+    """nginx answering every request with 201 after `delay` seconds on `port` (0: a free one); (origin, process)."""
+    if not port:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
     folder.mkdir(parents=True, exist_ok=True)
     conf = folder / "nginx.conf"
     conf.write_text(NGINX_CONF.format(module=ECHO_MODULE, processes=processes, folder=folder, port=port,

@@ -74,9 +74,9 @@ def serve(port_queue: multiprocessing.Queue, delay: float, port: int) -> None:
     asyncio.run(main())
 
 
-def start_service(processes: int, delay: float) -> tuple[str, list[multiprocessing.Process]]:
+def start_service(processes: int, delay: float, port: int = 0) -> tuple[str, list[multiprocessing.Process]]:
     ports: multiprocessing.Queue = multiprocessing.Queue()
-    first = multiprocessing.Process(target=serve, args=(ports, delay, 0), daemon=True)
+    first = multiprocessing.Process(target=serve, args=(ports, delay, port), daemon=True)
     first.start()
     port = ports.get(timeout=10)
     rest = [multiprocessing.Process(target=serve, args=(ports, delay, port), daemon=True) for _ in range(processes - 1)]
@@ -144,7 +144,8 @@ def drive_service(results: multiprocessing.Queue, barrier, origin: str, requests
 def work(results: multiprocessing.Queue, barrier, config: dict, profile: str | None) -> None:
     """One worker process: the worker's pass (the notice is already published), until nothing is due."""
     app = create_app(config)
-    profiler = cProfile.Profile() if profile else None
+    # CPU time, not wall time: on a shared machine a preempted call would look slow.
+    profiler = cProfile.Profile(time.process_time) if profile else None
 
     async def fan_out():
         async with sender_for(app) as sender:
@@ -199,6 +200,7 @@ def main() -> None:
     parser.add_argument("--service-processes", type=int, default=2)
     parser.add_argument("--service", choices=("auto", "nginx", "python"), default="auto",
                         help="the push-service stand-in: nginx with the echo module (auto: when installed), or Python")
+    parser.add_argument("--port", type=int, default=0, help="the stand-in's port (default: any free one)")
     parser.add_argument("--service-requests", type=int, default=20_000, help="requests per client process")
     parser.add_argument("--concurrency", type=int, default=None, help="PUSH_CONCURRENCY (default: the app's)")
     parser.add_argument("--connections", type=int, default=None, help="PUSH_CONNECTIONS_PER_ORIGIN (default: the app's)")
@@ -209,10 +211,11 @@ def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="push-bench-"))
     use_nginx = args.service == "nginx" or (args.service == "auto" and loopback_push_service.nginx_available())
     if use_nginx:
-        origin, nginx = loopback_push_service.start_nginx(args.delay, args.service_processes, folder / "nginx")
+        origin, nginx = loopback_push_service.start_nginx(args.delay, args.service_processes, folder / "nginx",
+                                                         args.port)
         service: list = [nginx]
     else:
-        origin, service = start_service(args.service_processes, args.delay)
+        origin, service = start_service(args.service_processes, args.delay, args.port)
     service_name = "nginx (echo module)" if use_nginx else "Python asyncio"
     url, engine_options, drop = make_database(folder)
     overrides = {key: value for key, value in (("PUSH_CONCURRENCY", args.concurrency),

@@ -17,7 +17,22 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import cast
 
-from sqlalchemy import ColumnElement, Integer, String, Table, and_, bindparam, case, delete, func, literal, or_, select, update
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    Integer,
+    String,
+    Table,
+    and_,
+    bindparam,
+    case,
+    delete,
+    func,
+    literal,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -35,6 +50,8 @@ LEASE = dt.timedelta(seconds=20)  # PUSH_LEASE_SECONDS; a dead worker's rows go 
 _TABLE = cast(Table, Delivery.__table__)
 _ROW = _TABLE.c
 HEARTBEAT_FRACTION = 4  # renew four times per lease: one slow renewal never loses the claim
+# A batch's ids: one parameter, not a thousand literals for SQLAlchemy to check one by one.
+_IDS: BindParameter[list[int]] = bindparam("ids", expanding=True)
 
 
 def _chose_any_of(topics: list[str]) -> ColumnElement[bool]:
@@ -116,38 +133,41 @@ def build_jobs(claimed: list[Claimed], now: dt.datetime) -> Prepared:
     The payload is built once per notice and language, not per delivery.
     """
     notices = {n.id: n for n in db.session.scalars(select(Notice).where(Notice.id.in_({c.notice_id for c in claimed})))}
-    # Plain rows, not ORM objects: this runs for every delivery.
-    wanted = {c.subscription_id for c in claimed if c.subscription_id}
-    subscriptions = {row.id: row for row in db.session.execute(
+    # Plain rows (unpacked as tuples), not ORM objects: this runs for every delivery. The ids go in as
+    # one expanding parameter: IN over a Python list checks each of its thousand items.
+    wanted = list({c.subscription_id for c in claimed if c.subscription_id})
+    subscriptions = {row[0]: row for row in db.session.execute(
         select(PushSubscription.id, PushSubscription.endpoint, PushSubscription.endpoint_origin, PushSubscription.p256dh,
-               PushSubscription.auth, PushSubscription.lang).where(PushSubscription.id.in_(wanted)))}
+               PushSubscription.auth, PushSubscription.lang).where(PushSubscription.id.in_(_IDS)), {"ids": wanted})}
     prepared = Prepared([], [], {
         n.id: Lifetime(n.published_at or now, n.ttl, n.urgency.value) for n in notices.values()
     })
     # Per notice, once: the TTL left (0 when cancelled), its urgency and Topic; per language, the payload.
     ttls = {n.id: 0 if n.state.value == "cancelled" else schedule.remaining_ttl(n.published_at or now, n.ttl, now)
             for n in notices.values()}
+    topics = {n.id: f"notice-{n.id}" for n in notices.values()}
     payloads: dict[tuple[int, str], bytes] = {}
     for item in claimed:
-        subscription = subscriptions.get(item.subscription_id)
+        subscription = subscriptions.get(item.subscription_id) if item.subscription_id else None
         if subscription is None:
             prepared.settled.append(Answer(item.delivery_id, 410, error="subscription removed"))
             continue
-        ttl = ttls.get(item.notice_id, 0)
+        notice_id = item.notice_id
+        ttl = ttls.get(notice_id, 0)
         if ttl <= 0:
             prepared.settled.append(Answer(item.delivery_id, None, error="expired"))
             continue
-        notice = notices[item.notice_id]
-        key = (notice.id, subscription.lang)
+        _id, endpoint, origin, p256dh, auth, lang = subscription
+        key = (notice_id, lang)
         payload = payloads.get(key)
         if payload is None:
+            notice = notices[notice_id]
             # A path, not url_for(): the worker runs outside any request (and any SERVER_NAME).
-            url = f"/{subscription.lang}/notices/{notice.id}"
-            payload = payloads[key] = build_payload(notice.id, notice.title, notice.body, subscription.lang, url)
+            url = f"/{lang}/notices/{notice_id}"
+            payload = payloads[key] = build_payload(notice_id, notice.title, notice.body, lang, url)
         prepared.jobs.append(PushJob(
-            delivery_id=item.delivery_id, endpoint=subscription.endpoint, origin=subscription.endpoint_origin,
-            p256dh=subscription.p256dh, auth=subscription.auth, payload=payload, ttl=ttl,
-            urgency=prepared.lifetimes[notice.id].urgency, topic=f"notice-{notice.id}",
+            delivery_id=item.delivery_id, endpoint=endpoint, origin=origin, p256dh=p256dh, auth=auth, payload=payload,
+            ttl=ttl, urgency=prepared.lifetimes[notice_id].urgency, topic=topics[notice_id],
         ))
     return prepared
 
@@ -175,8 +195,9 @@ def _settle(session: Session, state: DeliveryState, decisions: list[Decision], *
         last_status: object = next(iter(by_status))
     else:
         last_status = case(*((_ROW.id.in_(ids), literal(status, Integer())) for status, ids in by_status.items()))
-    session.execute(update(_TABLE).where(_ROW.id.in_([d.delivery_id for d in decisions]))
-                    .values(state=state, lease_until=None, last_status=last_status, **values))
+    session.execute(update(_TABLE).where(_ROW.id.in_(_IDS))
+                    .values(state=state, lease_until=None, last_status=last_status, **values),
+                    {"ids": [d.delivery_id for d in decisions]})
 
 
 def record_outcomes(decisions: list[Decision], now: dt.datetime) -> dict[str, int]:

@@ -7,6 +7,7 @@ rest of the request head (per origin and notice) are made once and reused.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Coroutine, Iterator
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -96,15 +97,14 @@ class PushSender:
             head = self._heads[key] = "".join(f"{name}: {value}\r\n" for name, value in headers.items()).encode("latin-1")
         return head
 
-    async def _send_one(self, job: PushJob, body: bytes | None) -> Answer:
+    async def _send_one(self, pool: OriginPool | None, job: PushJob, body: bytes | None) -> Answer:
+        """One message on a lane holding one of `pool`'s slots (None: the origin is not http(s))."""
         if body is None:  # a key the browser gave us that cannot be used
             return Answer(job.delivery_id, 400, error="encrypt")
-        try:
-            pool = self._pool(job.origin)
-        except ValueError:  # not an http(s) origin: no later try can help
+        if pool is None:  # not an http(s) origin: no later try can help
             return Answer(job.delivery_id, 400, error="origin")
         try:  # the pool times the request out (timeout_seconds)
-            status, retry_after = await pool.post(endpoint_path(job.endpoint, job.origin), self._head(job), body)
+            status, retry_after = await pool.post_in_slot(endpoint_path(job.endpoint, job.origin), self._head(job), body)
         except (TimeoutError, OSError) as exc:  # refused, reset, TLS, closed early, timed out
             return Answer(job.delivery_id, None, error=type(exc).__name__)
         except ValueError:  # an endpoint no HTTP request can carry (not ASCII): no later try can help
@@ -130,18 +130,24 @@ class PushSender:
 
         Lanes each take the next job of their origin, encrypt it and send it: while one lane waits
         for its answer another encrypts, so the CPU and the connections stay busy without a task
-        per message.
+        per message. A lane holds one of its pool's connection slots while it lasts (there are never
+        more lanes than slots), not one per message.
         """
         answers: list[Answer | None] = [None] * len(jobs)
 
-        async def lane(waiting: Iterator[int]) -> None:
-            for index in waiting:  # shared by the origin's lanes: each job is taken once
-                job = jobs[index]
-                answers[index] = await self._send_one(job, encrypt(job))
+        async def lane(pool: OriginPool | None, waiting: Iterator[int]) -> None:
+            async with pool.slot() if pool is not None else contextlib.nullcontext():
+                for index in waiting:  # shared by the origin's lanes: each job is taken once
+                    job = jobs[index]
+                    answers[index] = await self._send_one(pool, job, encrypt(job))
 
         lanes: list[Coroutine[None, None, None]] = []
         for count, indexes in self._lanes(jobs):
+            try:
+                pool: OriginPool | None = self._pool(jobs[indexes[0]].origin)
+            except ValueError:  # not an http(s) origin
+                pool = None
             waiting = iter(indexes)
-            lanes.extend(lane(waiting) for _ in range(count))
+            lanes.extend(lane(pool, waiting) for _ in range(count))
         await asyncio.gather(*lanes)
         return [answer for answer in answers if answer is not None]

@@ -213,3 +213,13 @@ def test_https_push_services_are_reached_over_verified_tls_and_an_unknown_certif
     answer, refused = asyncio.run(go())
     assert answer == (201, None)
     assert refused is not None and issubclass(refused, ssl.SSLError)
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    (b"HTTP/1.1 429 Too Many\r\nretry-after:  60 \r\nCONTENT-LENGTH: 0\r\n\r\n", (429, "60", True)),
+    (b"HTTP/1.1 201 Created\r\nX-Retry-After-Hint: 5\r\nX-Connection: close\r\nContent-Length: 2\r\n\r\nok", (201, None, True)),
+    (b"HTTP/1.1 503 Busy\r\nContent-Length: 0\r\nConnection: Close\r\nRetry-After: 120", None),
+    (b"HTTP/1.1 503 Busy\r\nContent-Length: 0\r\nConnection: Close\r\nRetry-After: 120\r\n\r\n", (503, "120", False)),
+])
+def test_the_headers_that_matter_are_read_in_any_case_and_position_and_look_alike_names_are_not_taken_for_them(raw, expected):
+    assert _parse(bytearray(raw)) == expected
