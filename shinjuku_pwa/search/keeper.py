@@ -61,15 +61,17 @@ class IndexKeeper:
             self._thread = threading.Thread(target=self._run, name="search-index-keeper", daemon=True)
             self._thread.start()
 
-    def stop(self, wait: float = 0.0) -> None:
+    def stop(self, wait: float = 0.0) -> bool:
         """End the thread after what it is doing (for tests and orderly shutdowns); with `wait`, wait
-        up to that many seconds for it, so no build still holds a database connection afterwards."""
+        up to that many seconds for it. False while the thread still runs: a build may still hold a
+        database connection, which an engine disposed meanwhile would leave to the garbage collector."""
         self._stopping = True
         self._pause.set()
         self._wanted.set()
         thread = self._thread
         if wait and thread is not None and thread is not threading.current_thread():
             thread.join(wait)
+        return thread is None or not thread.is_alive()
 
     def _run(self) -> None:
         while not self._stopping:

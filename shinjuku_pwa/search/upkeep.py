@@ -104,6 +104,7 @@ def rebuild_if_needed(reason: str) -> str | None:
     def read() -> BuildInput:
         versions = _versions_now()
         documents = list(all_documents())
+        db.session.close()  # rows read: the connection goes back to the pool, not held through the long write
         return BuildInput(documents, _curation(documents, _content_dir(None), strict=False), versions)
 
     report = build_index_unless(root, lambda: index_is_current(root, _versions_now()), read)

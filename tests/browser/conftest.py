@@ -12,6 +12,8 @@ import sys
 import time
 import urllib.request
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -87,8 +89,16 @@ class LiveServer:
                                 cwd=PROJECT_ROOT, check=True, capture_output=True, text=True, input=stdin)
         return result.stdout
 
-    def engine(self):
-        return sa.create_engine(self.env["DATABASE_URL"])
+    @contextmanager
+    def database(self) -> Iterator[sa.Connection]:
+        """A transaction on this server's database, committed at the end; the engine is disposed after
+        (one left to the garbage collector closes its PostgreSQL connection there, with a ResourceWarning)."""
+        engine = sa.create_engine(self.env["DATABASE_URL"])
+        try:
+            with engine.begin() as connection:
+                yield connection
+        finally:
+            engine.dispose()
 
     def db_time(self, moment):
         """A timestamp as this database stores it (SQLite keeps naive UTC; PostgreSQL takes it aware)."""

@@ -66,15 +66,13 @@ AXE = Axe()
 @pytest.fixture(scope="module")
 def notice_id(live_server):
     now = dt.datetime.now(dt.UTC)
-    engine = live_server.engine()
-    with engine.begin() as connection:
+    with live_server.database() as connection:
         notice = connection.execute(sa.text(
             "INSERT INTO notices (title, body, topics, publish_at, push, urgency, ttl, state, created_at, updated_at)"
             " VALUES (:title, :body, :topics, :now, :push, 'normal', 3600, 'scheduled', :now, :now) RETURNING id"),
             {"title": json.dumps({"ja": "粗大ごみの受付時間の変更", "en": "New hours for oversized garbage"}),
              "body": json.dumps({"ja": "受付時間が変わります。", "en": "The reception hours change."}),
              "topics": json.dumps(["garbage"]), "now": live_server.db_time(now), "push": False}).scalar_one()
-    engine.dispose()
     live_server.flask("push", "send-due", "--once")
     return notice
 

@@ -51,6 +51,6 @@ def test_a_clerk_goes_from_sign_in_to_a_sent_earthquake_notice(live_server, brow
         assert violations(page) == []
     finally:
         context.close()
-    with live_server.engine().connect() as connection:
+    with live_server.database() as connection:
         row = connection.execute(sa.text("SELECT state, urgency, template_id FROM notices ORDER BY id DESC")).first()
     assert tuple(row) == ("scheduled", "high", "earthquake")

@@ -240,8 +240,7 @@ def test_a_slow_network_falls_back_to_the_saved_copy_after_three_seconds(page, c
 
 def test_a_notice_past_its_end_is_never_shown_from_the_cache_as_current(page, context, live_server):
     now = dt.datetime.now(dt.UTC)
-    engine = live_server.engine()
-    with engine.begin() as connection:
+    with live_server.database() as connection:
         notice_id = connection.execute(sa.text(
             "INSERT INTO notices (title, body, topics, publish_at, expires_at, push, urgency, ttl, state, created_at,"
             " updated_at) VALUES (:title, :body, :topics, :now, :ends, :push, 'normal', 3600, 'scheduled', :now, :now)"
@@ -249,7 +248,6 @@ def test_a_notice_past_its_end_is_never_shown_from_the_cache_as_current(page, co
             {"title": json.dumps({"ja": "臨時窓口", "en": "Temporary counter open"}), "body": json.dumps({"ja": "本日のみ", "en": "Today only."}),
              "topics": json.dumps(["general"]), "now": live_server.db_time(now),
              "ends": live_server.db_time(now + dt.timedelta(hours=1)), "push": False}).scalar_one()
-    engine.dispose()
     live_server.flask("push", "send-due", "--once")  # publishes it
     page.goto(live_server.url + "/en/")
     wait_for_worker(page)

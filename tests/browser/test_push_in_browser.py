@@ -47,10 +47,8 @@ def push_server(tmp_path_factory, push_service):
 
 
 def _subscriptions(server):
-    engine = server.engine()
-    with engine.connect() as connection:
+    with server.database() as connection:
         rows = connection.execute(sa.text("SELECT topics, lang FROM push_subscriptions")).all()
-    engine.dispose()
     return [(json.loads(topics) if isinstance(topics, str) else topics, lang) for topics, lang in rows]
 
 
@@ -73,15 +71,13 @@ def test_a_resident_subscribes_on_the_settings_page_and_gets_a_notice_in_their_l
         assert _subscriptions(push_server) == [(["disaster", "garbage"], "vi")]
 
         # Staff publish a notice; the worker encrypts and sends it to the push service.
-        engine = push_server.engine()
-        with engine.begin() as connection:
+        with push_server.database() as connection:
             connection.execute(sa.text(
                 "INSERT INTO notices (title, body, topics, publish_at, push, urgency, ttl, state, created_at, updated_at)"
                 " VALUES (:title, :body, :topics, :now, :push, 'high', 3600, 'scheduled', :now, :now)"),
                 {"title": json.dumps({"ja": "断水のお知らせ", "vi": "Thông báo cắt nước"}),
                  "body": json.dumps({"ja": "本日は断水します。", "vi": "Hôm nay cắt nước."}),
                  "topics": json.dumps(["garbage"]), "now": push_server.db_time(dt.datetime.now(dt.UTC)), "push": True})
-        engine.dispose()
         push_server.flask("push", "send-due", "--once")
         received = push_service.received_at("resident")
         assert len(received) == 1

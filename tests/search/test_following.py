@@ -7,10 +7,9 @@ import datetime as dt
 import pytest
 
 from shinjuku_pwa import create_app
-from shinjuku_pwa.core.extensions import db
 from shinjuku_pwa.search import service
 from shinjuku_pwa.search.index import built_versions
-from shinjuku_pwa.search.upkeep import keeper_of
+from tests.conftest import close_app
 from tests.push.conftest import add_notice, one_pass
 from tests.search.conftest import make_search_app, poll_until, write_search_content
 
@@ -33,10 +32,7 @@ def two_hosts(tmp_path):
     with host_b.app_context():
         service.refresh_index()
     yield host_a, host_b
-    for host in (host_a, host_b):
-        keeper_of(host).stop()
-    with host_b.app_context():
-        db.engine.dispose()
+    close_app(host_b)  # not one of the factory's apps
     factory.close()
 
 

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import logging
 import shutil
+import threading
 
 import pytest
+from sqlalchemy import event
 
+from shinjuku_pwa.core.extensions import db
 from shinjuku_pwa.search import service
-from shinjuku_pwa.search.index import POINTER_FILE, forget_live_index, usable_index
+from shinjuku_pwa.search.index import BUILD_PREFIX, POINTER_FILE, forget_live_index, usable_index
+from shinjuku_pwa.search.upkeep import keeper_of
 from tests.search.conftest import make_search_app, poll_until, write_search_content
 
 KEEPER_THREAD = "search-index-keeper"
@@ -106,3 +110,26 @@ def test_a_missing_index_is_built_in_the_background_never_inside_the_residents_r
     assert builds and all(r.threadName == KEEPER_THREAD for r in builds)
     with healing_app.app_context():
         assert not service.search("Oversized garbage", "en", count_miss=False).from_database
+
+
+def test_a_background_build_gives_its_database_connection_back_before_it_writes_the_index(healing_app):
+    """Held through the write, the connection would sit idle in a transaction on PostgreSQL for the whole
+    build, and an engine disposed meanwhile (a test app closed) would leave it to the garbage collector."""
+    with healing_app.app_context():
+        root, engine = service.index_root(), db.engine
+        (root / POINTER_FILE).write_text("names no build")  # a build is needed
+    builds_before = sorted(root.glob(BUILD_PREFIX + "*"))
+    builds_at_checkin = []
+
+    def checked_in(dbapi_connection, record) -> None:
+        if threading.current_thread().name == KEEPER_THREAD:
+            builds_at_checkin.append(sorted(root.glob(BUILD_PREFIX + "*")))
+
+    event.listen(engine, "checkin", checked_in)
+    try:
+        keeper_of(healing_app).request("needed")
+        poll_until(lambda: keeper_of(healing_app).builds == 1)
+    finally:
+        event.remove(engine, "checkin", checked_in)
+    assert builds_at_checkin and all(builds == builds_before for builds in builds_at_checkin)
+    assert sorted(root.glob(BUILD_PREFIX + "*")) != builds_before  # and the build was written after

@@ -56,3 +56,21 @@ def test_a_failed_build_is_logged_and_tried_again_until_it_succeeds(caplog):
     keeper.stop()
     failures = [r for r in caplog.records if "rebuild (damaged) failed" in r.getMessage()]
     assert len(failures) == 2 and any("rebuilt in the background" in r.getMessage() for r in caplog.records)
+
+
+def test_stopping_says_whether_a_build_still_runs_so_its_connection_is_not_disposed_under_it():
+    release = threading.Event()
+    started = threading.Event()
+
+    def build(reason: str) -> str:
+        started.set()
+        release.wait(10)
+        return "built"
+
+    keeper = IndexKeeper(Flask(__name__), build)
+    keeper.request("missing")
+    assert started.wait(10)
+    assert keeper.stop(wait=0.05) is False  # still building: not yet safe to close the database
+    release.set()
+    assert keeper.stop(wait=10) is True
+    assert keeper.builds == 1
