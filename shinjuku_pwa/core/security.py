@@ -205,7 +205,10 @@ def init_app(app: Flask) -> None:
         # application, meta and blueprint limits); a view's own limit (`limiter.limit`) is checked by
         # its decorator when it runs. With none of the former, the hook checks nothing, for about
         # 0.08 ms a request: leave it out.
-        app.before_request_funcs[None].remove(limiter._check_request_limit)
+        # (With RATELIMIT_ENABLED off, init_app added no hook to leave out.)
+        hooks = app.before_request_funcs.get(None, [])
+        if limiter._check_request_limit in hooks:
+            hooks.remove(limiter._check_request_limit)
     app.register_error_handler(CSRFError, answer_csrf_failure)
     app.register_error_handler(RateLimitExceeded, answer_rate_limited)
     app.after_request(add_security_headers)
