@@ -46,7 +46,6 @@ from shinjuku_pwa import create_app  # noqa: E402
 from shinjuku_pwa.core.request_log import configure_logging  # noqa: E402
 
 HEADERS = {"Accept-Encoding": "gzip, br", "Host": "127.0.0.1:8000"}
-EXPECTED = {"checklist": b"", "page-view": b""}
 
 
 def environ_for(url: str) -> dict[str, Any]:

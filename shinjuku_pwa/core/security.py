@@ -68,7 +68,7 @@ def add_security_headers(response: Response) -> Response:
         headers["Cache-Control"] = "private, no-store"  # whatever http_caching chose: staff data stays off disks
     # Each one unless the view set its own: one pass over the headers, not a search per name (a
     # missing name costs werkzeug an exception).
-    present = {name.lower() for name, _ in headers}
+    present = {name.lower() for name, _value in headers}
     for lower, name, value in _EVERY_ANSWER_HEADERS:
         if lower not in present:
             headers.add(name, value)

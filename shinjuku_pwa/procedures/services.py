@@ -21,7 +21,7 @@ from .checklist import Checklist, build_checklist
 from .counter_wording import hours_for, hours_lines, window_line, window_parts
 from .definitions import LifeEvent
 from .models import StoredCounter
-from .schemas import answers_schema_class
+from .schemas import answers_schema
 
 
 def today_in_tokyo() -> dt.date:
@@ -42,13 +42,11 @@ class ChecklistResult:
 
 
 def answers_schema_for(event: LifeEvent, encoding: str, complete: bool = True) -> Schema:
-    """schemas.answers_schema, made once per content version and process (see answers_schema_class):
-    an instance takes about 0.07 ms to make (marshmallow copies and binds every field) and keeps no
-    state of a load."""
-    schema_class = per_version(CONTENT, ("answers_schema", event.id, encoding),
-                               lambda: answers_schema_class(event, encoding))
+    """schemas.answers_schema, made once per content version and process: making one costs several
+    times a load (a class per event, every field copied and bound), and an instance keeps no state of
+    a load (see answers_schema_class)."""
     return per_version(CONTENT, ("answers_schema", event.id, encoding, complete),
-                       lambda: schema_class(event=event, encoding=encoding, complete=complete))
+                       lambda: answers_schema(event, encoding, complete))
 
 
 def checklist_for(event: LifeEvent, answers: Mapping[str, Any], locale: str, today: dt.date) -> ChecklistResult:
