@@ -43,3 +43,41 @@ def test_the_header_is_one_row_with_nothing_overflowing_on_a_phone_in_every_loca
             assert layout["overflowing"] == [] and layout["page"] <= 0, (lang, layout)
     finally:
         context.close()
+
+
+# The open language list: every item's box, and how far the page scrolls sideways.
+OPEN_LANGUAGE_LIST = """() => {
+  const items = [...document.querySelectorAll('.lang-switch li a')].map(el => {
+    const r = el.getBoundingClientRect();
+    return {text: el.textContent, left: r.left, right: r.right, width: r.width, height: r.height};
+  });
+  return {items, page: document.documentElement.scrollWidth - innerWidth, width: innerWidth};
+}"""
+
+
+@pytest.mark.parametrize("browser_text", [100, 200])
+@pytest.mark.parametrize("text_size", ["standard", "large", "largest"])
+@pytest.mark.parametrize("width", [320, 800])
+def test_the_open_language_list_stays_on_screen_at_320_px_and_every_text_size_in_every_locale(
+        browser, live_server, width, text_size, browser_text):
+    """WCAG 1.4.10 Reflow and 1.4.4 Resize text: at 320 CSS px (and in a small window, where the header
+    wraps), with the reader's text size and the browser's own text size (CDP Page.setFontSizes: what the
+    browser's font-size setting changes) at up to 200%, every language in the open list is wholly on
+    screen, with no sideways scrolling."""
+    context = browser.new_context(viewport={"width": width, "height": 640})
+    context.add_cookies([{"name": "reader", "value": f"text_size={text_size}", "url": live_server.url}])
+    page = context.new_page()
+    cdp = context.new_cdp_session(page)
+    cdp.send("Page.setFontSizes", {"fontSizes": {"standard": 16 * browser_text // 100, "fixed": 13 * browser_text // 100}})
+    try:
+        for lang in LOCALE_CODES:
+            page.goto(f"{live_server.url}/{lang}/")
+            page.click(".lang-switch summary")
+            layout = page.evaluate(OPEN_LANGUAGE_LIST)
+            assert len(layout["items"]) == len(LOCALE_CODES), (lang, layout)
+            for item in layout["items"]:
+                assert item["width"] > 1 and item["height"] > 1, (lang, item)
+                assert 0 <= item["left"] and item["right"] <= layout["width"], (lang, width, text_size, browser_text, item)
+            assert layout["page"] <= 0, (lang, width, text_size, browser_text, layout["page"])
+    finally:
+        context.close()
