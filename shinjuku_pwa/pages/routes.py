@@ -14,6 +14,7 @@ from ..core.clock import tokyo_today
 from ..core.i18n import LOCALES, request_locale_from_headers
 from ..core.security import sessionless_form
 from . import queries
+from .models import Department
 from .places import PlaceText, place_text
 from .schemas import FeedbackArgs
 
@@ -66,6 +67,12 @@ def feedback(lang: str, slug: str) -> BaseResponse:
 def department_place(location: dict | None, lang: str) -> PlaceText | None:
     """For page.html's contact box: the section's building and floor in the reader's language."""
     return place_text(location, lang)
+
+
+@bp.app_template_global()
+def call_centre() -> Department | None:
+    """For the contact boxes: the ward's call centre, shown where a section publishes no phone number."""
+    return queries.get_call_centre()
 
 
 @bp.after_app_request
