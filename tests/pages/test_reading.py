@@ -160,7 +160,7 @@ def test_a_counter_keeps_its_japanese_name_beside_the_translation_marked_lang_ja
 
 
 @pytest.mark.parametrize(("lang", "slug", "expected"), [
-    ("ne", "moving-in", "सिन्जुकु वडा कार्यालय मुख्य भवन, 1 तल्ला (住民記録係"),
+    ("ne", "moving-in", 'सिन्जुकु वडा कार्यालय मुख्य भवन, 1 तल्ला (<span lang="ja">住民記録係</span>'),
     ("my", "oversized-garbage", "2-1-1 Shimo-Ochiai, Shinjuku-ku (ရုံးချိန်"),
     ("vi", "health-checkups", "tầng 4 tòa nhà Shinjuku Hokusei, 5-18-14 Shinjuku"),
 ])
