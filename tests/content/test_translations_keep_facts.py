@@ -113,3 +113,10 @@ def test_every_disaster_page_says_what_its_japanese_says_no_more_and_no_less(pat
         assert (shape["sections"], shape["subheads"]) == (original["sections"], original["subheads"])
     else:
         assert shape == original
+
+
+@pytest.mark.parametrize(("locale", "inside"), [("ja", "ドアの内側"), ("ja-easy", "ドアの うちがわ"), ("en", "inside of the door")])
+@pytest.mark.parametrize("slug", ["evacuation-sites", "earthquake-safety"])
+def test_the_note_left_when_evacuating_goes_inside_the_home_as_tokyo_advises(slug, locale, inside):
+    """Issue 16: the Tokyo disaster book says 室内等 (inside), not on the outside of the door."""
+    assert inside in (PAGES / slug / f"{locale}.md").read_text(encoding="utf-8")
