@@ -67,3 +67,14 @@ def test_the_stylesheet_names_devanagari_myanmar_and_japanese_fonts():
     assert "Noto Sans Devanagari" in nepali and "Noto Sans Myanmar" in burmese
     assert nepali.index("system-ui") < nepali.index("Noto Sans Devanagari")  # the phone's own fonts first
     assert japanese.index("Noto Sans JP") < japanese.index("system-ui")
+
+
+@pytest.mark.parametrize("lang", ["en", "ne", "my"])
+def test_each_branch_office_keeps_its_japanese_name_marked_lang_ja_on_a_procedure_page(client, lang):
+    html = client.get(f"/{lang}/procedures/death-registration").get_data(as_text=True)
+    assert '<span lang="ja">（四谷特別出張所）</span>' in html and '<span lang="ja">（角筈特別出張所）</span>' in html
+
+
+def test_japanese_readers_get_the_branch_office_names_once(client):
+    html = client.get("/ja/procedures/death-registration").get_data(as_text=True)
+    assert "四谷特別出張所" in html and "（四谷特別出張所）" not in html
