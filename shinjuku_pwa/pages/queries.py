@@ -9,11 +9,14 @@ from sqlalchemy import func, select
 from ..core.errors import NotFound
 from ..core.extensions import db
 from ..core.i18n import ServedTranslation, served_locale
-from .models import Category, Page, PageFeedback, PageTranslation
+from .models import Category, Department, Page, PageFeedback, PageTranslation
 
 # What a person needs first in a disaster; the home page shows them and the offline app keeps them.
 DISASTER_CATEGORY = "disaster"  # every page of it shows the 119/110 call buttons
 EMERGENCY_SLUGS = ("evacuation-sites", "disaster-information", "branch-offices", "multilingual-consultation")
+# The ward's call centre (content/departments/shinjuku-call.yaml): the phone a contact box gives when the
+# page's own section has none published (issue 16).
+CALL_CENTRE = "shinjuku-call"
 
 
 class PageNotFound(NotFound):
@@ -70,6 +73,12 @@ def get_pages_by_slugs(slugs: list[str], locale: str) -> list[LocalizedPage]:
 
 def list_categories() -> list[Category]:
     return list(db.session.scalars(select(Category).where(Category.listed).order_by(Category.position)))
+
+
+def get_call_centre() -> Department | None:
+    """The ward's call centre, if the content defines it."""
+    department = db.session.get(Department, CALL_CENTRE)
+    return department if department is not None and department.listed and department.phone else None
 
 
 def get_category(category_id: str) -> Category:

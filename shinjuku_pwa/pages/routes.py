@@ -13,7 +13,9 @@ from ..content.emergency_calls import get_emergency_calls
 from ..core.clock import tokyo_today
 from ..core.i18n import LOCALES, request_locale_from_headers
 from ..core.security import sessionless_form
+from ..japanese.script_runs import mark_japanese
 from . import queries
+from .models import Department
 from .places import PlaceText, place_text
 from .schemas import FeedbackArgs
 
@@ -66,6 +68,18 @@ def feedback(lang: str, slug: str) -> BaseResponse:
 def department_place(location: dict | None, lang: str) -> PlaceText | None:
     """For page.html's contact box: the section's building and floor in the reader's language."""
     return place_text(location, lang)
+
+
+@bp.app_template_filter("mark_japanese")
+def mark_japanese_filter(text: str | None, text_locale: str) -> object:
+    """`{{ text|mark_japanese(locale) }}`: Japanese names inside text in another language marked lang="ja"."""
+    return mark_japanese(text, text_locale)
+
+
+@bp.app_template_global()
+def call_centre() -> Department | None:
+    """For the contact boxes: the ward's call centre, shown where a section publishes no phone number."""
+    return queries.get_call_centre()
 
 
 @bp.after_app_request

@@ -48,6 +48,14 @@ def test_the_pages_newcomers_need_most_are_in_all_nine_languages():
     assert {slug: locales for slug, locales in missing.items() if locales} == {}
 
 
+def test_every_page_is_in_all_nine_languages():
+    """Issue 16: all pages in all nine locales, not only the newcomers' ones."""
+    bundle = load_content(BUNDLED_CONTENT)
+    missing = {slug: sorted(set(LOCALE_CODES) - set(files)) for slug, files in bundle.pages.items()}
+    assert len(bundle.pages) >= 49
+    assert {slug: locales for slug, locales in missing.items() if locales} == {}
+
+
 def test_every_page_rests_on_an_official_source_and_machine_translations_are_marked():
     bundle = load_content(BUNDLED_CONTENT)
     for files in bundle.pages.values():

@@ -95,3 +95,28 @@ def test_no_english_sentence_inside_a_page_in_another_language(slug, locale):
     for name in ENGLISH_NAMES:
         text = text.replace(name, "")
     assert ENGLISH_SENTENCE.findall(text) == []
+
+
+def _shape(text: str) -> dict[str, int]:
+    body = text.split("\n---\n", 1)[1]
+    return {"sections": len(re.findall(r"^## ", body, re.M)), "subheads": len(re.findall(r"^\*\*", body, re.M)),
+            "list items": len(re.findall(r"^ *- ", body, re.M)), "table rows": len(re.findall(r"^\|", body, re.M))}
+
+
+@pytest.mark.parametrize("path", [p for p in _disaster_pages() if p.stem != "ja"], ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_every_disaster_page_says_what_its_japanese_says_no_more_and_no_less(path):
+    """Issue 16: a translation of a disaster page has the sections, sub-headings, list items and table rows of
+    its Japanese original (easy Japanese, a rewrite in short sentences, its sections and sub-headings)."""
+    original = _shape((path.parent / "ja.md").read_text(encoding="utf-8"))
+    shape = _shape(path.read_text(encoding="utf-8"))
+    if path.stem == "ja-easy":
+        assert (shape["sections"], shape["subheads"]) == (original["sections"], original["subheads"])
+    else:
+        assert shape == original
+
+
+@pytest.mark.parametrize(("locale", "inside"), [("ja", "ドアの内側"), ("ja-easy", "ドアの うちがわ"), ("en", "inside of the door")])
+@pytest.mark.parametrize("slug", ["evacuation-sites", "earthquake-safety"])
+def test_the_note_left_when_evacuating_goes_inside_the_home_as_tokyo_advises(slug, locale, inside):
+    """Issue 16: the Tokyo disaster book says 室内等 (inside), not on the outside of the door."""
+    assert inside in (PAGES / slug / f"{locale}.md").read_text(encoding="utf-8")

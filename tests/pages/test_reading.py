@@ -160,7 +160,7 @@ def test_a_counter_keeps_its_japanese_name_beside_the_translation_marked_lang_ja
 
 
 @pytest.mark.parametrize(("lang", "slug", "expected"), [
-    ("ne", "moving-in", "सिन्जुकु वडा कार्यालय मुख्य भवन, 1 तल्ला (住民記録係"),
+    ("ne", "moving-in", 'सिन्जुकु वडा कार्यालय मुख्य भवन, 1 तल्ला (<span lang="ja">住民記録係</span>'),
     ("my", "oversized-garbage", "2-1-1 Shimo-Ochiai, Shinjuku-ku (ရုံးချိန်"),
     ("vi", "health-checkups", "tầng 4 tòa nhà Shinjuku Hokusei, 5-18-14 Shinjuku"),
 ])
@@ -169,3 +169,15 @@ def test_a_sections_address_written_as_text_is_read_in_the_readers_language(clie
     contact = re.search(r'<aside class="contact".*?</aside>', html, re.S).group(0)
     assert expected in contact
     assert '<p><span lang="ja">' not in contact  # no longer the Japanese fallback
+
+
+@pytest.mark.parametrize("lang", ["zh-Hans", "zh-Hant", "ko", "vi", "ne", "my"])
+@pytest.mark.parametrize("path", ["pages/evacuation-sites", "garbage"])
+def test_a_datasets_attribution_is_worded_in_the_readers_language_with_its_japanese_title(client, lang, path):
+    html = client.get(f"/{lang}/{path}").get_data(as_text=True)
+    assert "Based on" not in html and "designated emergency evacuation sites" not in html
+    assert '<span lang="ja">「新宿区の' in html and "CC BY 4.0" in html
+
+
+def test_english_readers_keep_the_english_attribution(client):
+    assert "Based on &#34;新宿区の指定緊急避難場所一覧&#34;" in client.get("/en/pages/evacuation-sites").get_data(as_text=True)

@@ -147,3 +147,38 @@ def test_bad_feedback_gets_a_422_page_and_stores_nothing(content_app):
     assert client.post(f"/en/pages/{SAMPLE_PAGE}/feedback", data={"helpful": "yes"}, headers=cross_site).status_code == 400
     with content_app.app_context():
         assert db.session.scalar(select(func.count()).select_from(PageFeedback)) == before
+
+
+def _contact_box(html: str) -> str:
+    return re.search(r'<aside class="contact".*?</aside>', html, re.S).group(0)
+
+
+@pytest.mark.parametrize("lang", LOCALE_CODES)
+def test_every_page_is_in_the_readers_language_and_ends_with_a_contact_to_call(client, content_app, lang):
+    """Issue 16: every page in all nine languages, and every contact box with a tap-to-call phone (the
+    section's own, else the ward's call centre)."""
+    with content_app.app_context():
+        items, total = queries.list_pages(lang, per_page=1000)
+    assert total >= 49
+    for item in items:
+        assert not item.fallback, item.page.slug
+        html = client.get(f"/{lang}/pages/{item.page.slug}").get_data(as_text=True)
+        assert 'href="tel:+81' in _contact_box(html), item.page.slug
+
+
+def test_a_section_without_a_published_phone_points_to_the_wards_call_centre(client, content_app):
+    with content_app.app_context():
+        items, _ = queries.list_pages("ne", per_page=1000)
+        without = next(i for i in items if not i.page.department.phone)
+        with_phone = next(i for i in items if i.page.department.phone)
+    box = _contact_box(client.get(f"/ne/pages/{without.page.slug}").get_data(as_text=True))
+    assert 'href="tel:+81332099999"' in box
+    assert 'class="contact-fallback"' in box and "कल सेन्टर" in box  # the reason, in Nepali
+    assert '<span lang="ja">（新宿区コールセンター「しんじゅくコール」）</span>' in box
+    box = _contact_box(client.get(f"/ne/pages/{with_phone.page.slug}").get_data(as_text=True))
+    assert "contact-fallback" not in box and "+81332099999" not in box
+
+
+def test_a_procedure_whose_section_has_no_phone_points_to_the_wards_call_centre(client):
+    box = _contact_box(client.get("/my/procedures/national-health-insurance-join").get_data(as_text=True))
+    assert 'class="contact-fallback"' in box and 'href="tel:+81332099999"' in box

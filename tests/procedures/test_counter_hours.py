@@ -8,6 +8,7 @@ from html import unescape
 import pytest
 import yaml
 from flask import g
+from flask_babel import gettext
 
 from shinjuku_pwa.procedures.counter_wording import floor_text, hours_lines
 from tests.conftest import BUNDLED_CONTENT
@@ -190,3 +191,15 @@ def test_a_counter_text_keeps_the_numbers_and_phones_of_its_japanese_and_has_no_
         assert kept == original
     if locale not in ("en", "vi"):
         assert ENGLISH_SENTENCE.findall(translated) == []
+
+
+@pytest.mark.parametrize("lang", ["ja", "en", "ne"])
+def test_a_procedure_shows_a_fee_only_where_the_official_pages_confirm_it(client, guide_app, lang):
+    """Issue 16: "Fee: see the official page" never stands on a procedure that may well be free."""
+    with guide_app.test_request_context(f"/{lang}/"):
+        g.lang = lang
+        fee, free = gettext("Fee"), gettext("Free")
+    confirmed = client.get(f"/{lang}/procedures/moving-in-notification").get_data(as_text=True)  # fee: 0
+    unconfirmed = client.get(f"/{lang}/procedures/child-allowance").get_data(as_text=True)  # no fee given
+    assert f">{fee}</dt><dd>{free}" in confirmed.replace("\n", "")
+    assert f">{fee}</dt>" not in unconfirmed
