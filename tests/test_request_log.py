@@ -2,13 +2,16 @@
 nothing personal in any line: no search text, no push endpoint, no IP address."""
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
+import os
+import threading
 import uuid
 
 import pytest
 
-from shinjuku_pwa.core.request_log import JsonFormatter
+from shinjuku_pwa.core.request_log import JsonFormatter, LineHandler, utc_timestamp
 from tests.push.browser_keys import BrowserKeys
 from tests.push.fake_push_service import FakePushService
 from tests.serving import Browser, Deployment
@@ -88,20 +91,11 @@ def test_a_production_server_writes_json_lines_without_personal_data(tmp_path, p
 
 @pytest.mark.parametrize("created", [0.0, 1780000000.0, 1780000000.9996, 1780000059.0005, 1796083199.123456])
 def test_log_times_are_written_as_utc_isoformat_with_milliseconds(created):
-    import datetime as dt
-
-    from shinjuku_pwa.core.request_log import utc_timestamp
-
     expected = dt.datetime.fromtimestamp(created, dt.UTC).isoformat(timespec="milliseconds")
     assert utc_timestamp(created) == expected
 
 
 def test_lines_written_by_many_threads_at_once_stay_whole():
-    import os
-    import threading
-
-    from shinjuku_pwa.core.request_log import LineHandler
-
     read_end, write_end = os.pipe()
     stream = os.fdopen(write_end, "w")
     handler = LineHandler(stream)

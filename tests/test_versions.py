@@ -10,6 +10,7 @@ from shinjuku_pwa.composition.content_import import import_content
 from shinjuku_pwa.composition.publishing import publish_due
 from shinjuku_pwa.core import versions
 from shinjuku_pwa.core.extensions import db
+from shinjuku_pwa.core.page_cache import per_version
 from shinjuku_pwa.notices.services import expire_due
 from tests.content_factory import make_content, write_page
 from tests.push.conftest import add_notice
@@ -107,8 +108,6 @@ def test_a_request_checks_the_versions_and_still_answers_with_the_page(make_app)
 
 
 def test_values_kept_per_version_come_from_one_version_within_a_request_and_follow_changes_outside(make_app):
-    from shinjuku_pwa.core.page_cache import per_version
-
     app = make_app(VERSION_POLL_SECONDS=0, PAGE_CACHE_MAX_BYTES=1024 * 1024)
     built = []
 

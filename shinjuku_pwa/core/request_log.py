@@ -21,6 +21,7 @@ import select
 import sys
 import time
 import uuid
+from typing import TextIO
 
 from flask import Flask, Response, g, has_request_context, request
 from flask.logging import default_handler
@@ -86,11 +87,11 @@ class LineHandler(logging.StreamHandler):
     the lock as before.
     """
 
-    def __init__(self, stream=None) -> None:
+    def __init__(self, stream: TextIO | None = None) -> None:
         super().__init__(stream)
         self._fd = _descriptor_of(self.stream)
 
-    def setStream(self, stream):  # noqa: N802 - logging's name
+    def setStream(self, stream: TextIO) -> TextIO | None:  # noqa: N802 - logging's name
         old = super().setStream(stream)
         self._fd = _descriptor_of(self.stream)
         return old
@@ -114,11 +115,11 @@ class LineHandler(logging.StreamHandler):
             _write_whole(fd, data)
         except RecursionError:
             raise
-        except Exception:
+        except Exception:  # noqa: BLE001 - as logging's handlers do: report, never raise into the request
             self.handleError(record)
 
 
-def _descriptor_of(stream) -> int | None:
+def _descriptor_of(stream: TextIO) -> int | None:
     """The stream's file descriptor when writing to it directly keeps order: its Python buffer is
     flushed first (stderr, a file opened for logging); None for an in-memory stream."""
     try:
