@@ -34,6 +34,8 @@ import logging  # noqa: E402
 import os  # noqa: E402
 import pstats  # noqa: E402
 import statistics  # noqa: E402
+import tempfile  # noqa: E402
+import threading  # noqa: E402
 import time  # noqa: E402
 from collections.abc import Callable  # noqa: E402
 from typing import Any  # noqa: E402
@@ -73,11 +75,22 @@ def call(app: Callable, environ: dict[str, Any]) -> tuple[str, bytes]:
     return answer[0], body
 
 
-def cpu_per_request(app: Callable, environs: list[dict[str, Any]], count: int) -> float:
-    """CPU milliseconds per request over `count` requests rotating through `environs`."""
+def cpu_per_request(app: Callable, environs: list[dict[str, Any]], count: int, threads: int = 1) -> float:
+    """CPU milliseconds per request over `count` requests rotating through `environs`, made by
+    `threads` threads at once as a gthread worker makes them (the process's CPU, every thread's)."""
+    def run(first: int) -> None:
+        for index in range(first, count, threads):
+            call(app, environs[index % len(environs)])
+
     started = time.process_time()
-    for index in range(count):
-        call(app, environs[index % len(environs)])
+    if threads == 1:
+        run(0)
+    else:
+        workers = [threading.Thread(target=run, args=(first,)) for first in range(threads)]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join()
     return (time.process_time() - started) * 1000 / count
 
 
@@ -94,15 +107,18 @@ def page_view_urls(client) -> list[str]:
 
 
 def quiet_json_log() -> None:
-    """The request log as production writes it (JSON), into /dev/null rather than the terminal."""
+    """The request log as production writes it (JSON), into a temporary file rather than the
+    terminal (a real write per line, as to a journal or a file; /dev/null would cost nothing)."""
     handler = configure_logging("json")
-    handler.setStream(open(os.devnull, "w"))  # noqa: SIM115 - open for the whole run
+    handler.setStream(tempfile.TemporaryFile("w"))  # noqa: SIM115 - open for the whole run
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--requests", type=int, default=400, help="requests per round and page type")
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--threads", type=int, default=1,
+                        help="threads calling the app at once (gunicorn.conf.py's gthread workers run 16)")
     parser.add_argument("--pages", default="checklist,page-view")
     parser.add_argument("--profile", default="", help="a page type to profile (one more round, under cProfile)")
     parser.add_argument("--sort", default="tottime", help="cProfile sort key (tottime, cumulative)")
@@ -135,10 +151,11 @@ def main() -> None:
     rounds: dict[str, list[float]] = {page_type: [] for page_type in apps}
     for _ in range(args.rounds):  # page types take turns, so drift touches each alike
         for page_type, target in apps.items():
-            rounds[page_type].append(cpu_per_request(target, environs[page_type], args.requests))
+            rounds[page_type].append(cpu_per_request(target, environs[page_type], args.requests, args.threads))
     floor_ms = statistics.median(rounds["floor"])
     urls = len(environs.get("checklist", []))
-    print(f"CPU ms per request ({args.rounds} rounds of {args.requests}; one process; {urls} checklist URLs)")
+    print(f"CPU ms per request ({args.rounds} rounds of {args.requests}; one process, {args.threads} thread(s); "
+          f"{urls} checklist URLs)")
     print(f"{'page type':<12} {'best':>8} {'median':>8} {'x floor':>8}")
     rows = []
     for page_type, measured in rounds.items():

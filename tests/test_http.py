@@ -33,6 +33,38 @@ def test_a_revisit_with_the_etag_gets_304(client):
     assert since.status_code == 304
 
 
+PERSONAL_CHECKLIST = ("/en/life-events/moving-in?move_date=2026-04-01&from_abroad=no&foreign_national=no"
+                      "&has_my_number_card=no&employer_health_insurance=yes&has_children=no&age_65_or_over=no&has_dog=no")
+
+
+def test_a_personal_checklist_is_never_kept_so_it_carries_no_validator_and_names_no_language_versions(client):
+    answer = client.get(PERSONAL_CHECKLIST)
+    html = answer.get_data(as_text=True)
+    assert answer.status_code == 200 and answer.headers["Cache-Control"] == "private, no-store"
+    assert "ETag" not in answer.headers
+    assert '<link rel="alternate"' not in html
+    # The reader can still switch language, answers kept.
+    assert 'href="/ja/life-events/moving-in?move_date=2026-04-01' in html
+
+
+def _brotli_window_bits(stream: bytes) -> int:
+    # RFC 7932 section 9.1: the stream opens with WBITS (1 bit 0: 16; else 3 bits n: 17 + n, for n > 0).
+    if not stream[0] & 1:
+        return 16
+    n = (stream[0] >> 1) & 7
+    assert n, "an old-style or large window"
+    return 17 + n
+
+
+def test_answers_compressed_per_request_use_a_small_brotli_window_and_decompress_whole(client):
+    compressed = client.get(PERSONAL_CHECKLIST, headers={"Accept-Encoding": "br"})
+    plain = client.get(PERSONAL_CHECKLIST, headers={"Accept-Encoding": "identity"})
+    assert compressed.headers["Content-Encoding"] == "br"
+    # A 4 MB ring buffer per answer (brotli's default window) cost three times the compression itself.
+    assert _brotli_window_bits(compressed.data) <= 18
+    assert brotli.decompress(compressed.data) == plain.data
+
+
 def test_static_files_have_hashed_names_and_long_cache_headers(client):
     url = _asset(client, r"/static/css/app\.[0-9a-f]{10}\.css")
     with client.get(url) as response:

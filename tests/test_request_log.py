@@ -2,13 +2,16 @@
 nothing personal in any line: no search text, no push endpoint, no IP address."""
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
+import os
+import threading
 import uuid
 
 import pytest
 
-from shinjuku_pwa.core.request_log import JsonFormatter
+from shinjuku_pwa.core.request_log import JsonFormatter, LineHandler, utc_timestamp
 from tests.push.browser_keys import BrowserKeys
 from tests.push.fake_push_service import FakePushService
 from tests.serving import Browser, Deployment
@@ -84,3 +87,40 @@ def test_a_production_server_writes_json_lines_without_personal_data(tmp_path, p
         assert all("127.0.0.1" not in json.dumps(line) for line in requests)
     finally:
         deployment.stop()
+
+
+@pytest.mark.parametrize("created", [0.0, 1780000000.0, 1780000000.9996, 1780000059.0005, 1796083199.123456])
+def test_log_times_are_written_as_utc_isoformat_with_milliseconds(created):
+    expected = dt.datetime.fromtimestamp(created, dt.UTC).isoformat(timespec="milliseconds")
+    assert utc_timestamp(created) == expected
+
+
+def test_lines_written_by_many_threads_at_once_stay_whole():
+    read_end, write_end = os.pipe()
+    stream = os.fdopen(write_end, "w")
+    handler = LineHandler(stream)
+    handler.setFormatter(JsonFormatter())
+    logger = logging.getLogger("tests.request_log.lines")
+    logger.propagate = False
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    chunks: list[bytes] = []
+    reader = threading.Thread(target=lambda: chunks.extend(iter(lambda: os.read(read_end, 65536), b"")))
+    reader.start()
+
+    def write(number: int) -> None:
+        for line in range(200):  # each line about 2 KB: under PIPE_BUF, so written whole
+            logger.info("line", extra={"fields": {"writer": number, "line": line, "text": "新宿" * 300}})
+
+    writers = [threading.Thread(target=write, args=(number,)) for number in range(16)]
+    for thread in writers:
+        thread.start()
+    for thread in writers:
+        thread.join()
+    logger.removeHandler(handler)
+    stream.close()
+    reader.join(timeout=30)
+    os.close(read_end)
+    lines = b"".join(chunks).decode().splitlines()
+    seen = {(entry["writer"], entry["line"]) for entry in map(json.loads, lines)}
+    assert len(lines) == 16 * 200 and seen == {(w, n) for w in range(16) for n in range(200)}

@@ -10,6 +10,7 @@ from shinjuku_pwa.composition.content_import import import_content
 from shinjuku_pwa.composition.publishing import publish_due
 from shinjuku_pwa.core import versions
 from shinjuku_pwa.core.extensions import db
+from shinjuku_pwa.core.page_cache import per_version
 from shinjuku_pwa.notices.services import expire_due
 from tests.content_factory import make_content, write_page
 from tests.push.conftest import add_notice
@@ -104,3 +105,32 @@ def test_a_request_checks_the_versions_and_still_answers_with_the_page(make_app)
     response = client.get("/ja/settings")
     assert response.status_code == 200 and response.mimetype == "text/html"
     assert heard[-1]["notices"] == 1
+
+
+def test_values_kept_per_version_come_from_one_version_within_a_request_and_follow_changes_outside(make_app):
+    app = make_app(VERSION_POLL_SECONDS=0, PAGE_CACHE_MAX_BYTES=1024 * 1024)
+    built = []
+
+    def read() -> int:
+        built.append(1)
+        return len(built)
+
+    def bump() -> None:
+        with app.app_context():
+            versions.bump(db.session(), versions.CONTENT)
+            db.session.commit()
+
+    with app.test_request_context("/ja/"):
+        versions.watcher_of(app).current()
+        first = per_version(versions.CONTENT, "key", read)
+        bump()
+        versions.watcher_of(app).current()  # this process sees the change mid-request...
+        assert per_version(versions.CONTENT, "key", read) == first  # ...but the request keeps its version
+    with app.test_request_context("/ja/"):
+        assert per_version(versions.CONTENT, "key", read) == first + 1  # the next request reads anew
+    with app.app_context():  # a worker's long-lived context: no request, every call looks again
+        before = per_version(versions.CONTENT, "key", read)
+        bump()
+        db.session.rollback()  # the worker's own unit of work ends (its reads had a snapshot)
+        versions.watcher_of(app).current()
+        assert per_version(versions.CONTENT, "key", read) == before + 1

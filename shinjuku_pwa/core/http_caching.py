@@ -87,12 +87,15 @@ def add_caching_headers(response: Response) -> Response:
         if chosen and chosen.startswith("public") and request.path.startswith("/api/") and "lang" not in request.args:
             # Without ?lang= the API's language comes from the lang cookie or Accept-Language.
             response.vary.update(("Accept-Language", "Cookie"))
-    # Only successful, whole answers get a validator; streamed files already have their own.
+    # Only successful, whole answers that may be kept get a validator (nothing revalidates what
+    # no cache stores: hashing a personal checklist's body bought nothing); streamed files
+    # already have their own.
     if (
         request.method in ("GET", "HEAD")
         and response.status_code == 200
         and not response.direct_passthrough
         and response.mimetype in CACHEABLE_TYPES
+        and "no-store" not in (chosen or "")
     ):
         response.add_etag()
         if any(name in request.environ for name in _CONDITIONS):

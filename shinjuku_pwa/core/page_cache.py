@@ -41,7 +41,7 @@ from typing import Any, TypeVar
 from urllib.parse import parse_qsl
 
 import brotli
-from flask import Flask, Response, current_app, g, request
+from flask import Flask, Response, current_app, g, has_request_context, request
 
 from .http_caching import session_written
 from .i18n import LOCALES, negotiate_locale
@@ -214,10 +214,26 @@ def per_version(name: str, key: Any, build: Callable[[], T]) -> T:
     return value
 
 
+_NOTHING_KEPT = object()
+
+
 def version_store(name: str) -> dict[Any, Any] | None:
     """The dict per_version keeps values of `name` in at this version (None while it keeps nothing),
-    for a caller that looks many values up in one request."""
-    # One context-local lookup, not four: a checklist asks about fifteen times per request.
+    for a caller that looks many values up in one request.
+
+    Within a request it is looked up once per name: a checklist asks about fifteen times, and every
+    value a request reads then comes from one version. Outside requests (a worker's long-lived app
+    context) every call looks again, so a change is seen."""
+    if not has_request_context():
+        return _current_version_store(name)
+    kept: dict[str, Any] = g.__dict__.setdefault("_version_stores", {})
+    store = kept.get(name, _NOTHING_KEPT)
+    if store is _NOTHING_KEPT:
+        store = kept[name] = _current_version_store(name)
+    return store
+
+
+def _current_version_store(name: str) -> dict[Any, Any] | None:
     app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
     if not cache_of(app).enabled:
         return None

@@ -41,6 +41,37 @@ class LocalizedProcedure(ServedTranslation):
     def facts(self) -> ProcedureFacts:  # parsed once per object (kept ones live for a content version)
         return ProcedureFacts.from_dict(self.procedure.id, self.procedure.facts)
 
+    @cached_property
+    def served(self) -> ServedProcedure:
+        """What a checklist shows of it, read off the rows once per object: a checklist reads a
+        dozen of these per procedure per request, and each read of a row's column goes through
+        SQLAlchemy's instrumentation."""
+        text, facts = self.text, self.procedure.facts or {}
+        lead_times = {lead.document: lead.days for lead in self.facts.lead_times}
+        return ServedProcedure(
+            title=text.title, summary=text.summary, lang=text.locale, translation=text.translation,
+            deadline_text=text.deadline_text, fee=facts.get("fee"), fee_note=text.fee_note,
+            online_url=facts.get("online_url"), online_service=text.online_service, where=text.where_text,
+            documents=tuple((name, lead_times.get(index)) for index, name in enumerate(text.documents or ())),
+        )
+
+
+@dataclass(frozen=True)
+class ServedProcedure:
+    """A procedure's texts in the served language and the facts a checklist shows, as plain values."""
+
+    title: str
+    summary: str
+    lang: str
+    translation: str | None
+    deadline_text: str | None
+    fee: object
+    fee_note: str | None
+    online_url: str | None
+    online_service: str | None
+    where: str | None
+    documents: tuple[tuple[str, int | None], ...]  # (name, days it takes to get)
+
 
 def localize(procedure: Procedure, locale: str) -> LocalizedProcedure | None:
     translations = {t.locale: t for t in procedure.translations if t.published}

@@ -100,10 +100,9 @@ def counters_for(procedure_id: str, locale: str) -> list[dict]:
 
 
 def documents(item: queries.LocalizedProcedure, traps: Mapping[int, int]) -> list[dict]:
-    lead_times = {lead.document: lead.days for lead in item.facts.lead_times}
     return [
-        {"name": name, "takes_days": lead_times.get(index), "lead_time_trap": index in traps}
-        for index, name in enumerate(item.text.documents)
+        {"name": name, "takes_days": takes_days, "lead_time_trap": index in traps}
+        for index, (name, takes_days) in enumerate(item.served.documents)
     ]
 
 
@@ -113,30 +112,30 @@ def checklist_payload(result: ChecklistResult) -> dict:
     items = []
     for item in result.checklist.items:
         procedure = result.procedures[item.procedure_id]
+        served = procedure.served
         counter = result.counters.get(item.counter_id) if item.counter_id is not None else None
-        facts = procedure.procedure.facts
         items.append({
             "procedure_id": item.procedure_id,
-            "title": procedure.text.title,
-            "summary": procedure.text.summary,
-            "lang": procedure.lang,
-            "translation": procedure.text.translation,
+            "title": served.title,
+            "summary": served.summary,
+            "lang": served.lang,
+            "translation": served.translation,
             "status": item.status,
             "decided_by": list(item.decided_by),
             "deadline": item.deadline,
             "deadline_kind": item.deadline_kind,
             "deadline_rule": item.deadline_rule.to_dict() if item.deadline_rule else None,
-            "deadline_text": procedure.text.deadline_text,
+            "deadline_text": served.deadline_text,
             "opens": item.opens,
             "online_opens": item.online_opens,
             "counter": counter_ref(counter, locale, item.procedure_id) if counter is not None else None,
             "also_at": list(item.also_at),
             "documents": documents(procedure, {trap.document: trap.takes_days for trap in item.lead_time_traps}),
-            "fee": facts.get("fee"),
-            "fee_note": procedure.text.fee_note,
-            "online_url": facts.get("online_url"),
-            "online_service": procedure.text.online_service,
-            "where": procedure.text.where_text,
+            "fee": served.fee,
+            "fee_note": served.fee_note,
+            "online_url": served.online_url,
+            "online_service": served.online_service,
+            "where": served.where,
             "note": localized(item.note, locale) or None if item.note else None,
         })
     visits = [

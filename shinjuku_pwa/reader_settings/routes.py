@@ -14,7 +14,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from ..core.page_cache import add_variant
 from ..core.security import sessionless_form
 from ..core.templating import encode_query
-from ..japanese.furigana import has_kanji, with_furigana
+from ..japanese.furigana import FURIGANA_LOCALES, has_kanji, with_furigana
 from .preferences import COOKIE_MAX_AGE, COOKIE_NAME, ReaderSettings, cookie_value, safe_return_path, settings_from_cookie
 from .schemas import ReaderSettingsArgs
 
@@ -103,7 +103,10 @@ def ruby_for_reader(text: str | None, text_locale: str) -> str | None:
 
     Plain text is escaped first; Markup (a sanitised body) is kept as HTML.
     """
-    if not text or not has_kanji(str(text)) or not current_settings().shows_furigana(text_locale, g.get("lang")):
+    # Cheapest question first: most texts on most pages are in a language never given furigana.
+    if not text or text_locale not in FURIGANA_LOCALES:
+        return text
+    if not current_settings().shows_furigana(text_locale, g.get("lang")) or not has_kanji(str(text)):
         return text
     return _ruby_markup(str(escape(text)))
 
