@@ -202,6 +202,9 @@ def main() -> None:
                         help="the push-service stand-in: nginx with the echo module (auto: when installed), or Python")
     parser.add_argument("--port", type=int, default=0, help="the stand-in's port (default: any free one)")
     parser.add_argument("--service-requests", type=int, default=20_000, help="requests per client process")
+    parser.add_argument("--service-connections", type=int, default=400,
+                        help="connections per client process measuring the service (more than a worker's: "
+                             "at 100 connections the answer delay, not the service, sets the rate)")
     parser.add_argument("--concurrency", type=int, default=None, help="PUSH_CONCURRENCY (default: the app's)")
     parser.add_argument("--connections", type=int, default=None, help="PUSH_CONNECTIONS_PER_ORIGIN (default: the app's)")
     parser.add_argument("--batch", type=int, default=None, help="PUSH_BATCH_SIZE (default: the app's)")
@@ -242,12 +245,15 @@ def main() -> None:
     floor_runs = in_processes(encrypt_floor, args.workers, args.floor_messages)
     floor_before = aggregate_rate(floor_runs)
     capacity = aggregate_rate(in_processes(drive_service, args.workers, origin, args.service_requests,
-                                           settings["PUSH_CONNECTIONS_PER_ORIGIN"]))
+                                           args.service_connections))
     with app.app_context():
         began = time.perf_counter()
         publish_due(dt.datetime.now(dt.UTC))  # what a worker does first: one transaction queues every delivery
         publish_seconds = time.perf_counter() - began
+    service_pids = [process.pid for process in service if process.pid]
+    service_cpu = loopback_push_service.cpu_seconds(service_pids)
     reports = in_processes(work, args.workers, config, args.profile)
+    service_cpu = loopback_push_service.cpu_seconds(service_pids) - service_cpu
     elapsed = max(r["seconds"] for r in reports)  # from the moment all workers start to the last one's end
     sent = sum(r["sent"] for r in reports)
     rate = sent / elapsed
@@ -277,10 +283,22 @@ def main() -> None:
     print(f"push service:   {capacity:,.0f} answers/s from {args.service_processes} {service_name} process(es) "
           f"({capacity / rate:.1f}x the fan-out: not the limit)" if capacity > 1.5 * rate else
           f"push service:   {capacity:,.0f} answers/s: too close to the fan-out, add --service-processes")
+    # That figure is a floor: the Python clients driving the service spend more CPU per request than
+    # it does. What the service itself spent on the fan-out's answers says how far it is from the limit.
+    cores = os.cpu_count() or 1
+    per_answer = max(service_cpu, 1e-3) / max(sent, 1)  # at least one clock tick
+    print(f"                {per_answer * 1e6:,.0f} us CPU per answer in the service during the fan-out "
+          f"({service_cpu / elapsed / cores:.0%} of the {cores} cores; all of them would answer "
+          f"{cores / per_answer:,.0f}/s, {cores / per_answer / rate:,.0f}x the fan-out)")
     print(f"fan-out:        {sent:,} deliveries in {elapsed:.2f} s = {rate:,.0f} deliveries/s; "
           f"failed {sum(r['failed'] for r in reports)}, retrying {sum(r['retrying'] for r in reports)}")
+    ceiling = args.workers * settings["PUSH_CONNECTIONS_PER_ORIGIN"] / args.delay if args.delay else float("inf")
+    print(f"                the workers' connections allow at most {ceiling:,.0f} deliveries/s "
+          f"({args.workers} x {settings['PUSH_CONNECTIONS_PER_ORIGIN']} connections, one answer each per "
+          f"{args.delay * 1000:.0f} ms)")
     for number, r in enumerate(reports, 1):
-        print(f"  worker {number}:     sent {r['sent']:,} in {r['seconds']:.2f} s, peak {r['peak_mb']:.0f} MB")
+        print(f"  worker {number}:     sent {r['sent']:,} in {r['seconds']:.2f} s, peak {r['peak_mb']:.0f} MB, "
+              f"on the CPU {r['cpu'] / r['seconds']:.0%} of the time")
     print(f"ratio to floor: {rate / floor:.0%} (target at least 40% with 2 workers)")
     # CPU time per message moves far less with the machine's load than wall-clock rates do.
     floor_cpu = sum(r["cpu"] for r in floor_runs) / sum(r["messages"] for r in floor_runs)
