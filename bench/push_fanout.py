@@ -25,6 +25,7 @@ import cProfile
 import datetime as dt
 import multiprocessing
 import os
+import queue
 import resource
 import sys
 import tempfile
@@ -61,6 +62,14 @@ BODY = {"ja": "直ちに避難してください。最寄りの避難所は区�
 LANGS = ("ja", "en", "vi", "ne")
 
 
+def waited_on_runqueue() -> float:
+    """Seconds this process's main thread has spent ready to run but waiting for a core (/proc schedstat)."""
+    try:
+        return int(Path("/proc/self/schedstat").read_text().split()[1]) / 1e9
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
 def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -94,7 +103,15 @@ def in_processes(target, count: int, *args) -> list[dict]:
     for process in processes:
         process.start()
     barrier.wait(timeout=120)
-    reports = [results.get(timeout=600) for _ in processes]
+    reports: list[dict] = []
+    deadline = time.monotonic() + 600
+    while len(reports) < count:
+        try:
+            reports.append(results.get(timeout=1))
+        except queue.Empty:
+            failed = [p.exitcode for p in processes if p.exitcode]
+            if failed or time.monotonic() > deadline:  # a process died without its report: do not wait for it
+                raise RuntimeError(f"{target.__name__}: processes ended with {failed or 'no report in time'}") from None
     for process in processes:
         process.join()
     return reports
@@ -157,6 +174,7 @@ def work(results: multiprocessing.Queue, barrier, config: dict, profile: str | N
         barrier.wait()
         started = time.perf_counter()
         cpu_started = time.process_time()
+        queued_started = waited_on_runqueue()
         if profiler:
             profiler.enable()
         report = asyncio.run(fan_out())
@@ -164,7 +182,7 @@ def work(results: multiprocessing.Queue, barrier, config: dict, profile: str | N
             profiler.disable()
             profiler.dump_stats(f"{profile}.{os.getpid()}")
     results.put({**report.counts, "seconds": time.perf_counter() - started, "cpu": time.process_time() - cpu_started,
-                 "peak_mb": peak_rss_mb()})
+                 "queued": waited_on_runqueue() - queued_started, "peak_mb": peak_rss_mb()})
 
 
 def aggregate_rate(reports: list[dict]) -> float:
@@ -270,6 +288,11 @@ def main() -> None:
     baseline = args.baseline / (time.perf_counter() - began)
     for process in service:
         process.terminate()
+    for process in service:  # gone before this returns: a next run may take the same --port
+        if isinstance(process, multiprocessing.Process):
+            process.join(10)
+        else:
+            process.wait(10)
     if drop:
         drop()
 
@@ -298,7 +321,9 @@ def main() -> None:
           f"{args.delay * 1000:.0f} ms)")
     for number, r in enumerate(reports, 1):
         print(f"  worker {number}:     sent {r['sent']:,} in {r['seconds']:.2f} s, peak {r['peak_mb']:.0f} MB, "
-              f"on the CPU {r['cpu'] / r['seconds']:.0%} of the time")
+              f"on the CPU {r['cpu'] / r['seconds']:.0%} of the time, "
+              f"waiting for a core {r['queued'] / r['seconds']:.0%}, idle (its own waits) "
+              f"{max(0.0, 1 - (r['cpu'] + r['queued']) / r['seconds']):.0%}")
     print(f"ratio to floor: {rate / floor:.0%} (target at least 40% with 2 workers)")
     # CPU time per message moves far less with the machine's load than wall-clock rates do.
     floor_cpu = sum(r["cpu"] for r in floor_runs) / sum(r["messages"] for r in floor_runs)
