@@ -7,8 +7,9 @@ Everything is measured in the same run, on the same machine, in this order:
    network, no database (what the fan-out cannot beat); measured again after step 3 and
    averaged, because the load on a shared machine drifts;
 2. the loopback push service's capacity: the sender's own connection pools, prebuilt bodies
-   (no encryption, no database), `--workers` client processes against the service's
-   `--service-processes` processes; it must stay well above the fan-out's figure;
+   (no encryption, no database), `--workers` client processes with `--service-connections` each
+   against the service's `--service-processes` processes; it must stay well above the fan-out's
+   figure. Beside it, the service's own CPU per answer during step 3 (from /proc);
 3. the fan-out: `--workers` worker processes run the real worker pass (claim, build, encrypt,
    send, record outcomes in the database) on one notice to `--subscriptions` subscriptions;
 4. the baseline: plain pywebpush.webpush() one message at a time (`--baseline` messages).
