@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import atexit
 import cProfile
 import datetime as dt
 import multiprocessing
@@ -94,6 +95,18 @@ def start_service(processes: int, delay: float, port: int = 0) -> tuple[str, lis
         process.start()
         ports.get(timeout=10)
     return f"http://127.0.0.1:{port}", [first, *rest]
+
+
+def stop_service(service: list) -> None:
+    """Stop the stand-in and wait until it is gone: a next run may take the same --port."""
+    for process in service:
+        if process.pid and (process.poll() is None if hasattr(process, "poll") else process.is_alive()):
+            process.terminate()
+    for process in service:
+        if isinstance(process, multiprocessing.Process):
+            process.join(10)
+        else:
+            process.wait(10)
 
 
 def in_processes(target, count: int, *args) -> list[dict]:
@@ -239,6 +252,7 @@ def main() -> None:
     else:
         origin, service = start_service(args.service_processes, args.delay, args.port)
     service_name = "nginx (echo module)" if use_nginx else "Python asyncio"
+    atexit.register(stop_service, service)  # also when the bench fails half way: no stand-in left behind
     url, engine_options, drop = make_database(folder)
     overrides = {key: value for key, value in (("PUSH_CONCURRENCY", args.concurrency),
                                                ("PUSH_CONNECTIONS_PER_ORIGIN", args.connections),
@@ -287,13 +301,7 @@ def main() -> None:
         webpush(subscription, data=build_payload(1, TITLE, BODY, "ja", "/ja/notices/1").decode(),
                 vapid_private_key=vapid_key, vapid_claims={"sub": "https://www.city.shinjuku.lg.jp"}, timeout=10)
     baseline = args.baseline / (time.perf_counter() - began)
-    for process in service:
-        process.terminate()
-    for process in service:  # gone before this returns: a next run may take the same --port
-        if isinstance(process, multiprocessing.Process):
-            process.join(10)
-        else:
-            process.wait(10)
+    stop_service(service)
     if drop:
         drop()
 
