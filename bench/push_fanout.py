@@ -7,8 +7,9 @@ Everything is measured in the same run, on the same machine, in this order:
    network, no database (what the fan-out cannot beat); measured again after step 3 and
    averaged, because the load on a shared machine drifts;
 2. the loopback push service's capacity: the sender's own connection pools, prebuilt bodies
-   (no encryption, no database), `--workers` client processes against the service's
-   `--service-processes` processes; it must stay well above the fan-out's figure;
+   (no encryption, no database), `--workers` client processes with `--service-connections` each
+   against the service's `--service-processes` processes; it must stay well above the fan-out's
+   figure. Beside it, the service's own CPU per answer during step 3 (from /proc);
 3. the fan-out: `--workers` worker processes run the real worker pass (claim, build, encrypt,
    send, record outcomes in the database) on one notice to `--subscriptions` subscriptions;
 4. the baseline: plain pywebpush.webpush() one message at a time (`--baseline` messages).
@@ -21,10 +22,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import atexit
 import cProfile
 import datetime as dt
 import multiprocessing
 import os
+import queue
 import resource
 import sys
 import tempfile
@@ -61,6 +64,14 @@ BODY = {"ja": "直ちに避難してください。最寄りの避難所は区�
 LANGS = ("ja", "en", "vi", "ne")
 
 
+def waited_on_runqueue() -> float:
+    """Seconds this process's main thread has spent ready to run but waiting for a core (/proc schedstat)."""
+    try:
+        return int(Path("/proc/self/schedstat").read_text().split()[1]) / 1e9
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
 def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -86,6 +97,18 @@ def start_service(processes: int, delay: float, port: int = 0) -> tuple[str, lis
     return f"http://127.0.0.1:{port}", [first, *rest]
 
 
+def stop_service(service: list) -> None:
+    """Stop the stand-in and wait until it is gone: a next run may take the same --port."""
+    for process in service:
+        if process.pid and (process.poll() is None if hasattr(process, "poll") else process.is_alive()):
+            process.terminate()
+    for process in service:
+        if isinstance(process, multiprocessing.Process):
+            process.join(10)
+        else:
+            process.wait(10)
+
+
 def in_processes(target, count: int, *args) -> list[dict]:
     """Run target(results, barrier, *args) in `count` processes started together; their reports."""
     results: multiprocessing.Queue = multiprocessing.Queue()
@@ -94,7 +117,15 @@ def in_processes(target, count: int, *args) -> list[dict]:
     for process in processes:
         process.start()
     barrier.wait(timeout=120)
-    reports = [results.get(timeout=600) for _ in processes]
+    reports: list[dict] = []
+    deadline = time.monotonic() + 600
+    while len(reports) < count:
+        try:
+            reports.append(results.get(timeout=1))
+        except queue.Empty:
+            failed = [p.exitcode for p in processes if p.exitcode]
+            if failed or time.monotonic() > deadline:  # a process died without its report: do not wait for it
+                raise RuntimeError(f"{target.__name__}: processes ended with {failed or 'no report in time'}") from None
     for process in processes:
         process.join()
     return reports
@@ -157,6 +188,7 @@ def work(results: multiprocessing.Queue, barrier, config: dict, profile: str | N
         barrier.wait()
         started = time.perf_counter()
         cpu_started = time.process_time()
+        queued_started = waited_on_runqueue()
         if profiler:
             profiler.enable()
         report = asyncio.run(fan_out())
@@ -164,7 +196,7 @@ def work(results: multiprocessing.Queue, barrier, config: dict, profile: str | N
             profiler.disable()
             profiler.dump_stats(f"{profile}.{os.getpid()}")
     results.put({**report.counts, "seconds": time.perf_counter() - started, "cpu": time.process_time() - cpu_started,
-                 "peak_mb": peak_rss_mb()})
+                 "queued": waited_on_runqueue() - queued_started, "peak_mb": peak_rss_mb()})
 
 
 def aggregate_rate(reports: list[dict]) -> float:
@@ -202,6 +234,9 @@ def main() -> None:
                         help="the push-service stand-in: nginx with the echo module (auto: when installed), or Python")
     parser.add_argument("--port", type=int, default=0, help="the stand-in's port (default: any free one)")
     parser.add_argument("--service-requests", type=int, default=20_000, help="requests per client process")
+    parser.add_argument("--service-connections", type=int, default=400,
+                        help="connections per client process measuring the service (more than a worker's: "
+                             "at 100 connections the answer delay, not the service, sets the rate)")
     parser.add_argument("--concurrency", type=int, default=None, help="PUSH_CONCURRENCY (default: the app's)")
     parser.add_argument("--connections", type=int, default=None, help="PUSH_CONNECTIONS_PER_ORIGIN (default: the app's)")
     parser.add_argument("--batch", type=int, default=None, help="PUSH_BATCH_SIZE (default: the app's)")
@@ -217,6 +252,7 @@ def main() -> None:
     else:
         origin, service = start_service(args.service_processes, args.delay, args.port)
     service_name = "nginx (echo module)" if use_nginx else "Python asyncio"
+    atexit.register(stop_service, service)  # also when the bench fails half way: no stand-in left behind
     url, engine_options, drop = make_database(folder)
     overrides = {key: value for key, value in (("PUSH_CONCURRENCY", args.concurrency),
                                                ("PUSH_CONNECTIONS_PER_ORIGIN", args.connections),
@@ -242,12 +278,15 @@ def main() -> None:
     floor_runs = in_processes(encrypt_floor, args.workers, args.floor_messages)
     floor_before = aggregate_rate(floor_runs)
     capacity = aggregate_rate(in_processes(drive_service, args.workers, origin, args.service_requests,
-                                           settings["PUSH_CONNECTIONS_PER_ORIGIN"]))
+                                           args.service_connections))
     with app.app_context():
         began = time.perf_counter()
         publish_due(dt.datetime.now(dt.UTC))  # what a worker does first: one transaction queues every delivery
         publish_seconds = time.perf_counter() - began
+    service_pids = [process.pid for process in service if process.pid]
+    service_cpu = loopback_push_service.cpu_seconds(service_pids)
     reports = in_processes(work, args.workers, config, args.profile)
+    service_cpu = loopback_push_service.cpu_seconds(service_pids) - service_cpu
     elapsed = max(r["seconds"] for r in reports)  # from the moment all workers start to the last one's end
     sent = sum(r["sent"] for r in reports)
     rate = sent / elapsed
@@ -262,8 +301,7 @@ def main() -> None:
         webpush(subscription, data=build_payload(1, TITLE, BODY, "ja", "/ja/notices/1").decode(),
                 vapid_private_key=vapid_key, vapid_claims={"sub": "https://www.city.shinjuku.lg.jp"}, timeout=10)
     baseline = args.baseline / (time.perf_counter() - began)
-    for process in service:
-        process.terminate()
+    stop_service(service)
     if drop:
         drop()
 
@@ -277,10 +315,24 @@ def main() -> None:
     print(f"push service:   {capacity:,.0f} answers/s from {args.service_processes} {service_name} process(es) "
           f"({capacity / rate:.1f}x the fan-out: not the limit)" if capacity > 1.5 * rate else
           f"push service:   {capacity:,.0f} answers/s: too close to the fan-out, add --service-processes")
+    # That figure is a floor: the Python clients driving the service spend more CPU per request than
+    # it does. What the service itself spent on the fan-out's answers says how far it is from the limit.
+    cores = os.cpu_count() or 1
+    per_answer = max(service_cpu, 1e-3) / max(sent, 1)  # at least one clock tick
+    print(f"                {per_answer * 1e6:,.0f} us CPU per answer in the service during the fan-out "
+          f"({service_cpu / elapsed / cores:.0%} of the {cores} cores; all of them would answer "
+          f"{cores / per_answer:,.0f}/s, {cores / per_answer / rate:,.0f}x the fan-out)")
     print(f"fan-out:        {sent:,} deliveries in {elapsed:.2f} s = {rate:,.0f} deliveries/s; "
           f"failed {sum(r['failed'] for r in reports)}, retrying {sum(r['retrying'] for r in reports)}")
+    ceiling = args.workers * settings["PUSH_CONNECTIONS_PER_ORIGIN"] / args.delay if args.delay else float("inf")
+    print(f"                the workers' connections allow at most {ceiling:,.0f} deliveries/s "
+          f"({args.workers} x {settings['PUSH_CONNECTIONS_PER_ORIGIN']} connections, one answer each per "
+          f"{args.delay * 1000:.0f} ms)")
     for number, r in enumerate(reports, 1):
-        print(f"  worker {number}:     sent {r['sent']:,} in {r['seconds']:.2f} s, peak {r['peak_mb']:.0f} MB")
+        print(f"  worker {number}:     sent {r['sent']:,} in {r['seconds']:.2f} s, peak {r['peak_mb']:.0f} MB, "
+              f"on the CPU {r['cpu'] / r['seconds']:.0%} of the time, "
+              f"waiting for a core {r['queued'] / r['seconds']:.0%}, idle (its own waits) "
+              f"{max(0.0, 1 - (r['cpu'] + r['queued']) / r['seconds']):.0%}")
     print(f"ratio to floor: {rate / floor:.0%} (target at least 40% with 2 workers)")
     # CPU time per message moves far less with the machine's load than wall-clock rates do.
     floor_cpu = sum(r["cpu"] for r in floor_runs) / sum(r["messages"] for r in floor_runs)

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from flask import Flask
+from sqlalchemy.exc import SQLAlchemyError
 
 from ..core import versions
 from ..core.clock import utcnow
@@ -18,6 +19,8 @@ from ..notices.services import expire_due, take_due_notices
 from ..push.dispatcher import (
     HEARTBEAT_FRACTION,
     LEASE,
+    Claimed,
+    Prepared,
     build_jobs,
     claim_batch,
     decide,
@@ -25,6 +28,7 @@ from ..push.dispatcher import (
     record_outcomes,
     renew_leases,
 )
+from ..push.outcomes import Answer
 from ..push.sender import PushSender
 from ..push.vapid import signer_for
 from ..search.service import refresh_index
@@ -78,24 +82,80 @@ async def _keep_leased(delivery_ids: list[int], clock: Callable[[], dt.datetime]
             log.exception("push lease renewal failed")
 
 
+@dataclass
+class _Batch:
+    """A claimed batch on its way: its jobs being sent, its lease renewed until it is recorded."""
+
+    claimed: list[Claimed]
+    prepared: Prepared
+    drained: asyncio.Event  # every job taken by a lane: only the last answers are still to come
+    sending: asyncio.Task[list[Answer]]
+    heartbeat: asyncio.Task[None]
+
+    def cancel(self) -> None:
+        self.sending.cancel()
+        self.heartbeat.cancel()
+
+
+def _start_batch(sender: PushSender, clock: Callable[[], dt.datetime], batch_size: int,
+                 lease: dt.timedelta) -> _Batch | None:
+    """Claim a batch, build its jobs and start sending them (a task); None when nothing is due."""
+    now = clock()
+    claimed = claim_batch(now, batch_size, lease)
+    if not claimed:
+        return None
+    heartbeat = asyncio.create_task(_keep_leased([c.delivery_id for c in claimed], clock, lease))
+    try:
+        prepared = build_jobs(claimed, now)
+    except BaseException:
+        heartbeat.cancel()
+        raise
+    drained = asyncio.Event()
+    return _Batch(claimed, prepared, drained, asyncio.create_task(sender.send(prepared.jobs, drained)), heartbeat)
+
+
+async def _until_drained(batch: _Batch) -> None:
+    """Until every job of the batch has been taken by a lane (or its sending ended)."""
+    drained = asyncio.ensure_future(batch.drained.wait())
+    try:
+        await asyncio.wait((batch.sending, drained), return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        drained.cancel()
+
+
 async def _send_due(sender: PushSender, report: PassReport, clock: Callable[[], dt.datetime], batch_size: int,
                     max_batches: int | None, lease: dt.timedelta) -> None:
-    """Claim, send and record batches until nothing is due (or max_batches), each kept leased while in flight."""
-    batches = 0
-    while max_batches is None or batches < max_batches:
-        now = clock()
-        claimed = claim_batch(now, batch_size, lease)
-        if not claimed:
-            return
-        heartbeat = asyncio.create_task(_keep_leased([c.delivery_id for c in claimed], clock, lease))
-        try:
-            prepared = build_jobs(claimed, now)
-            answers = prepared.settled + await sender.send(prepared.jobs)
-        finally:
-            heartbeat.cancel()
-        done = clock()
-        report.add(record_outcomes(decide(answers, claimed, prepared.lifetimes, done), done))
-        batches += 1
+    """Claim, send and record batches until nothing is due (or max_batches), each kept leased while in flight.
+
+    Batches overlap: once every job of a batch is on a lane, the next batch is claimed, built and
+    started, and its lanes take the connections as the first batch's last answers come in; the
+    first is recorded when its last answer is in. So the connections never wait for a batch's tail,
+    its recording or the next claim. At most two batches are in flight (and leased) at once.
+    """
+    started = 0
+    current = _start_batch(sender, clock, batch_size, lease) if max_batches is None or max_batches > 0 else None
+    following: _Batch | None = None
+    try:
+        while current is not None:
+            started += 1
+            await _until_drained(current)
+            failure: SQLAlchemyError | None = None
+            if max_batches is None or started < max_batches:
+                try:
+                    following = _start_batch(sender, clock, batch_size, lease)
+                except SQLAlchemyError as exc:  # a database hiccup: record the batch in flight, then give up
+                    failure = exc
+            answers = current.prepared.settled + await current.sending
+            current.heartbeat.cancel()
+            done = clock()
+            report.add(record_outcomes(decide(answers, current.claimed, current.prepared.lifetimes, done), done))
+            current, following = following, None
+            if failure is not None:
+                raise failure
+    finally:  # an error: whatever is still in flight stops; its rows go back to the queue when their lease ends
+        for batch in (current, following):
+            if batch is not None:
+                batch.cancel()
 
 
 async def run_pass(sender: PushSender, clock: Callable[[], dt.datetime] = utcnow, batch_size: int = 500,

@@ -5,8 +5,8 @@ FOR UPDATE SKIP LOCKED (PostgreSQL) or inside a BEGIN IMMEDIATE transaction (SQL
 SQLAlchemy silently drops skip_locked). A claim is leased for LEASE; while its batch is in
 flight the worker renews the lease every HEARTBEAT (renew_leases), so the lease can be short: a
 worker that dies leaves rows in `sending` whose lease runs out within LEASE, and the next claim
-takes them again (at most that batch is sent twice; its Topic makes the push service replace
-the first copy).
+takes them again (at most the batches it had in flight are sent twice, two while one hands over to
+the next; their Topic makes the push service replace the first copy).
 """
 from __future__ import annotations
 

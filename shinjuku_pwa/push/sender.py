@@ -60,9 +60,12 @@ class PushSender:
         self.timeout_seconds = timeout_seconds
         self._pools: dict[str, OriginPool] | None = None
         self._heads: dict[tuple[str, int, str, str], bytes] = {}
+        # Lanes of every send() at once: two batches overlap while one hands over to the next.
+        self._lane_gate: asyncio.Semaphore | None = None
 
     async def __aenter__(self) -> PushSender:
         self._pools = {}
+        self._lane_gate = asyncio.Semaphore(self.concurrency)
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:
@@ -125,19 +128,31 @@ class PushSender:
             plan.append((share, indexes))
         return plan
 
-    async def send(self, jobs: list[PushJob]) -> list[Answer]:
+    async def send(self, jobs: list[PushJob], drained: asyncio.Event | None = None) -> list[Answer]:
         """Send every job; the answers come back in the jobs' order.
 
         Lanes each take the next job of their origin, encrypt it and send it: while one lane waits
         for its answer another encrypts, so the CPU and the connections stay busy without a task
         per message. A lane holds one of its pool's connection slots while it lasts (there are never
-        more lanes than slots), not one per message.
+        more lanes than slots), not one per message, and one of the sender's `concurrency` lane
+        slots, shared by every send() in progress. `drained` (if given) is set once every job has
+        been taken by a lane: only the last answers are still to come, and another send() may
+        start; its lanes take the slots as this one's finish.
         """
+        gate = self._lane_gate
+        if gate is None:
+            raise RuntimeError("PushSender sends only inside `async with`")
         answers: list[Answer | None] = [None] * len(jobs)
+        left = [len(jobs)]
+        if drained is not None and not jobs:
+            drained.set()
 
         async def lane(pool: OriginPool | None, waiting: Iterator[int]) -> None:
-            async with pool.slot() if pool is not None else contextlib.nullcontext():
+            async with gate, pool.slot() if pool is not None else contextlib.nullcontext():
                 for index in waiting:  # shared by the origin's lanes: each job is taken once
+                    left[0] -= 1
+                    if not left[0] and drained is not None:
+                        drained.set()
                     job = jobs[index]
                     answers[index] = await self._send_one(pool, job, encrypt(job))
 

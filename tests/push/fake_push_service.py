@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from aiohttp import web
 
+HOLD_SECONDS = 5.0
+
 
 @dataclass(frozen=True)
 class Received:
@@ -21,9 +23,14 @@ class Received:
 
 
 class FakePushService:
-    def __init__(self, delay: float = 0.0, record: bool = True):
+    def __init__(self, delay: float = 0.0, record: bool = True, hold_first_answer_until: int = 0):
         self.delay = delay
         self.record = record
+        # The first request's answer waits until this many requests have arrived (at most HOLD_SECONDS);
+        # how many had arrived when it went out is kept in seen_by_first_answer.
+        self.hold_first_answer_until = hold_first_answer_until
+        self.seen_by_first_answer: int | None = None
+        self._enough: asyncio.Event | None = None
         self.received: list[Received] = []
         self.count = 0
         self.scripts: dict[str, deque] = defaultdict(deque)
@@ -53,9 +60,23 @@ class FakePushService:
             self.received.append(Received(request.path, dict(request.headers), body))
         if self.delay:
             await asyncio.sleep(self.delay)
+        if self.hold_first_answer_until:
+            await self._hold(first=self.count == 1)
         script = self.scripts.get(request.path)
         status, headers = script.popleft() if script else (201, {})
         return web.Response(status=status, headers=headers)
+
+    async def _hold(self, first: bool) -> None:
+        if self._enough is None:
+            self._enough = asyncio.Event()
+        if self.count >= self.hold_first_answer_until:
+            self._enough.set()
+        if first:
+            try:
+                await asyncio.wait_for(self._enough.wait(), HOLD_SECONDS)
+            except TimeoutError:
+                pass
+            self.seen_by_first_answer = self.count
 
     async def start_async(self, port: int = 0) -> None:
         app = web.Application(client_max_size=8192)

@@ -215,3 +215,23 @@ def test_an_endpoint_no_request_can_carry_fails_alone_and_the_rest_of_the_batch_
     assert report.counts["sent"] == 1 and report.counts["failed"] == 1
     assert len(push_service.received_at("fine")) == 1
     assert _delivery(push_app, notice_id, bad_id).state is DeliveryState.FAILED
+
+
+def test_the_next_batch_goes_out_while_the_last_answer_of_the_batch_before_is_still_awaited(make_app):
+    # The service holds its first answer until a second request arrives. With one delivery per batch,
+    # only a worker that claims and sends the next batch before the first batch's answer is in
+    # makes that request; one that waits for every answer first leaves the hold to run out.
+    service = FakePushService(hold_first_answer_until=2).start_in_thread()
+    try:
+        app = make_app(PUSH_ENDPOINT_ALLOWLIST=service.origin)
+        add_subscription(app, service.endpoint("first"))
+        add_subscription(app, service.endpoint("second"))
+        add_notice(app, urgency="high")
+        report = one_pass(app, batch_size=1)
+        assert service.seen_by_first_answer == 2
+        assert report.counts["sent"] == 2
+        assert sorted(r.path for r in service.received) == ["/push/first", "/push/second"]
+        with app.app_context():
+            assert delivery_counts(1)["sent"] == 2
+    finally:
+        service.stop()
