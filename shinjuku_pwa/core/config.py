@@ -105,8 +105,11 @@ def from_environment() -> dict:
         "PUSH_CONCURRENCY": int(os.environ.get("PUSH_CONCURRENCY", "200")),
         "PUSH_TIMEOUT_SECONDS": float(os.environ.get("PUSH_TIMEOUT_SECONDS", "10")),
         # Keep-alive HTTP/1.1 connections per push-service origin and worker (one request in flight
-        # on each); browsers' push services accept this many from one sender.
-        "PUSH_CONNECTIONS_PER_ORIGIN": int(os.environ.get("PUSH_CONNECTIONS_PER_ORIGIN", "100")),
+        # on each), as many as PUSH_CONCURRENCY: most subscribers share one origin (Chrome's), and a
+        # worker's throughput to it is connections / answer time (at 100 and 20 ms answers the worker
+        # waited on its connections 11-16% of the time; bench/push_fanout.py, README). Lower it if
+        # a push service refuses or throttles that many from one sender.
+        "PUSH_CONNECTIONS_PER_ORIGIN": int(os.environ.get("PUSH_CONNECTIONS_PER_ORIGIN", "200")),
         # Subscribing (and renewing) from one IP address; a household behind one router stays well within it.
         "PUSH_SUBSCRIBE_LIMIT_PER_IP": os.environ.get("PUSH_SUBSCRIBE_LIMIT_PER_IP", "30 per hour"),
         # How often each process reads the state versions (core/versions.py): a change made on
