@@ -40,7 +40,8 @@ graceful_timeout = 5
 # kernel spreads new connections over them by address. With the one shared socket, whichever worker
 # woke first took a connection, and a kept-alive one stays where it landed: 64 connections fell
 # 64/0 on two workers in one run of six (one core serving: half the requests/s); now 29/35 to 35/29.
-reuse_port = True
+# Linux only: elsewhere (macOS, BSD) SO_REUSEPORT does not spread connections, so the shared socket stays.
+reuse_port = sys.platform.startswith("linux")
 
 
 def on_starting(server):
