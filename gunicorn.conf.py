@@ -11,6 +11,7 @@ The push worker runs beside the web server. In production run it as its own proc
 command must be enough.
 """
 import errno
+import faulthandler
 import gc
 import os
 import socket
@@ -69,6 +70,8 @@ def post_worker_init(worker):
     took 0.5 ms a page on average, 0.08 ms once frozen (bench/http_load.py, README)."""
     gc.collect()
     gc.freeze()
+    # A crash in C code (a worker "sent SIGSEGV") prints every thread's Python stack to the log first.
+    faulthandler.enable()
 
 
 def when_ready(server):
