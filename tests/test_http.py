@@ -1,6 +1,7 @@
 """Compression, caching and security headers: the cheap-phone-on-a-train concerns."""
 from __future__ import annotations
 
+import datetime as dt
 import gzip
 import re
 import threading
@@ -9,6 +10,7 @@ import brotli
 import pytest
 
 from shinjuku_pwa.core.assets import hashed_name
+from shinjuku_pwa.core.clock import tokyo_today
 from shinjuku_pwa.core.security import limiter
 
 
@@ -33,7 +35,9 @@ def test_a_revisit_with_the_etag_gets_304(client):
     assert since.status_code == 304
 
 
-PERSONAL_CHECKLIST = ("/en/life-events/moving-in?move_date=2026-04-01&from_abroad=no&foreign_national=no"
+# A move a month ago, counted from today in Tokyo, so the answers stay valid whatever the day.
+MOVE_DATE = (tokyo_today() - dt.timedelta(days=30)).isoformat()
+PERSONAL_CHECKLIST = (f"/en/life-events/moving-in?move_date={MOVE_DATE}&from_abroad=no&foreign_national=no"
                       "&has_my_number_card=no&employer_health_insurance=yes&has_children=no&age_65_or_over=no&has_dog=no")
 
 
@@ -44,7 +48,7 @@ def test_a_personal_checklist_is_never_kept_so_it_carries_no_validator_and_names
     assert "ETag" not in answer.headers
     assert '<link rel="alternate"' not in html
     # The reader can still switch language, answers kept.
-    assert 'href="/ja/life-events/moving-in?move_date=2026-04-01' in html
+    assert f'href="/ja/life-events/moving-in?move_date={MOVE_DATE}' in html
 
 
 def _brotli_window_bits(stream: bytes) -> int:

@@ -10,7 +10,6 @@ gunicorn's own access log (which has the client's IP) is off (gunicorn.conf.py):
 """
 from __future__ import annotations
 
-import errno
 import functools
 import io
 import json
@@ -131,14 +130,10 @@ def _descriptor_of(stream: TextIO) -> int | None:
 
 
 def _write_whole(fd: int, data: bytes) -> None:
-    while data:
+    while data:  # os.write retries itself when interrupted (PEP 475)
         try:
             written = os.write(fd, data)
-        except InterruptedError:
-            continue
-        except BlockingIOError as exc:  # a non-blocking pipe that is full: wait until it drains
-            if exc.errno != errno.EAGAIN:
-                raise
+        except BlockingIOError:  # a non-blocking pipe that is full: wait until it drains
             select.select([], [fd], [])
             continue
         data = data[written:]
