@@ -130,19 +130,23 @@ async def _send_due(sender: PushSender, report: PassReport, clock: Callable[[], 
     Batches overlap: once every job of a batch is on a lane, the next batch is claimed, built and
     started, and its lanes take the connections as the first batch's last answers come in; the
     first is recorded when its last answer is in. So the connections never wait for a batch's tail,
-    its recording or the next claim. At most two batches are in flight (and leased) at once.
+    its recording or the next claim. At most two claims are in flight (and leased) at once, so each
+    claims half of batch_size: a worker never holds more than batch_size deliveries, which is what
+    a killed worker may leave to be sent twice. (With batch_size 1 there is no overlap.)
     """
+    overlap = batch_size >= 2
+    claim_size = batch_size // 2 if overlap else batch_size
     started = 0
-    current = _start_batch(sender, clock, batch_size, lease) if max_batches is None or max_batches > 0 else None
+    current = _start_batch(sender, clock, claim_size, lease) if max_batches is None or max_batches > 0 else None
     following: _Batch | None = None
     try:
         while current is not None:
             started += 1
             await _until_drained(current)
             failure: SQLAlchemyError | None = None
-            if max_batches is None or started < max_batches:
+            if overlap and (max_batches is None or started < max_batches):
                 try:
-                    following = _start_batch(sender, clock, batch_size, lease)
+                    following = _start_batch(sender, clock, claim_size, lease)
                 except SQLAlchemyError as exc:  # a database hiccup: record the batch in flight, then give up
                     failure = exc
             answers = current.prepared.settled + await current.sending
@@ -152,6 +156,8 @@ async def _send_due(sender: PushSender, report: PassReport, clock: Callable[[], 
             current, following = following, None
             if failure is not None:
                 raise failure
+            if not overlap and (max_batches is None or started < max_batches):
+                current = _start_batch(sender, clock, claim_size, lease)
     finally:  # an error: whatever is still in flight stops; its rows go back to the queue when their lease ends
         for batch in (current, following):
             if batch is not None:

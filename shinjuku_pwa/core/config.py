@@ -133,10 +133,11 @@ def from_environment() -> dict:
         "HTTP_STALE_WHILE_REVALIDATE_SECONDS": int(os.environ.get("HTTP_STALE_WHILE_REVALIDATE_SECONDS", "300")),
         # Processes `push worker` starts; encryption is CPU-bound, so one per core.
         "PUSH_WORKER_PROCESSES": int(os.environ.get("PUSH_WORKER_PROCESSES", "1")),
-        # Deliveries one worker claims at a time. Each batch costs a few statements (claim, read,
-        # record), so a large one leaves the CPU to encryption; a killed worker's batch is what may be
-        # sent twice (the Topic header makes the push service keep one).
-        "PUSH_BATCH_SIZE": int(os.environ.get("PUSH_BATCH_SIZE", "1000")),
+        # Most deliveries one worker holds at once: it claims half of them, and the next half while the
+        # first half's last answers come in (composition/publishing.py). Each claim costs a few
+        # statements (claim, read, record), so a large one leaves the CPU to encryption; what a killed
+        # worker holds is what may be sent twice (the Topic header makes the push service keep one).
+        "PUSH_BATCH_SIZE": int(os.environ.get("PUSH_BATCH_SIZE", "2000")),
         # How long a claim holds without its worker's heartbeat (renewed every quarter of it while
         # the batch is in flight): a killed worker's deliveries go to another within this time.
         "PUSH_LEASE_SECONDS": float(os.environ.get("PUSH_LEASE_SECONDS", "20")),

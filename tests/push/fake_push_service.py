@@ -23,12 +23,14 @@ class Received:
 
 
 class FakePushService:
-    def __init__(self, delay: float = 0.0, record: bool = True, hold_first_answer_until: int = 0):
+    def __init__(self, delay: float = 0.0, record: bool = True, hold_first_answer_until: int = 0,
+                 hold_seconds: float = HOLD_SECONDS):
         self.delay = delay
         self.record = record
-        # The first request's answer waits until this many requests have arrived (at most HOLD_SECONDS);
+        # The first request's answer waits until this many requests have arrived (at most hold_seconds);
         # how many had arrived when it went out is kept in seen_by_first_answer.
         self.hold_first_answer_until = hold_first_answer_until
+        self.hold_seconds = hold_seconds
         self.seen_by_first_answer: int | None = None
         self._enough: asyncio.Event | None = None
         self.received: list[Received] = []
@@ -73,7 +75,7 @@ class FakePushService:
             self._enough.set()
         if first:
             try:
-                await asyncio.wait_for(self._enough.wait(), HOLD_SECONDS)
+                await asyncio.wait_for(self._enough.wait(), self.hold_seconds)
             except TimeoutError:
                 pass
             self.seen_by_first_answer = self.count

@@ -218,20 +218,52 @@ def test_an_endpoint_no_request_can_carry_fails_alone_and_the_rest_of_the_batch_
 
 
 def test_the_next_batch_goes_out_while_the_last_answer_of_the_batch_before_is_still_awaited(make_app):
-    # The service holds its first answer until a second request arrives. With one delivery per batch,
-    # only a worker that claims and sends the next batch before the first batch's answer is in
-    # makes that request; one that waits for every answer first leaves the hold to run out.
+    # The service holds its first answer until a second request arrives. With one delivery per claim
+    # (batch size 2, two claims overlapping), only a worker that claims and sends the next batch
+    # before the first batch's answer is in makes that request; one that waits for every answer
+    # first leaves the hold to run out.
     service = FakePushService(hold_first_answer_until=2).start_in_thread()
     try:
         app = make_app(PUSH_ENDPOINT_ALLOWLIST=service.origin)
         add_subscription(app, service.endpoint("first"))
         add_subscription(app, service.endpoint("second"))
         add_notice(app, urgency="high")
-        report = one_pass(app, batch_size=1)
+        report = one_pass(app, batch_size=2)
         assert service.seen_by_first_answer == 2
         assert report.counts["sent"] == 2
         assert sorted(r.path for r in service.received) == ["/push/first", "/push/second"]
         with app.app_context():
             assert delivery_counts(1)["sent"] == 2
+    finally:
+        service.stop()
+
+
+def test_overlapping_batches_never_hold_more_deliveries_than_the_batch_size(make_app):
+    # What a killed worker may leave to be sent twice is what it holds: overlapping claims take half
+    # the batch size each. The service holds its first answer until a third request arrives (1.5 s at
+    # most); with batch size 2 the worker holds two deliveries, so no third request comes before it.
+    service = FakePushService(hold_first_answer_until=3, hold_seconds=1.5).start_in_thread()
+    try:
+        app = make_app(PUSH_ENDPOINT_ALLOWLIST=service.origin)
+        for name in ("first", "second", "third"):
+            add_subscription(app, service.endpoint(name))
+        add_notice(app, urgency="high")
+        report = one_pass(app, batch_size=2)
+        assert service.seen_by_first_answer == 2
+        assert report.counts["sent"] == 3 and len(service.received) == 3
+    finally:
+        service.stop()
+
+
+def test_a_batch_size_of_one_sends_one_delivery_at_a_time_and_all_of_them(make_app):
+    service = FakePushService(hold_first_answer_until=2, hold_seconds=1.0).start_in_thread()
+    try:
+        app = make_app(PUSH_ENDPOINT_ALLOWLIST=service.origin)
+        for name in ("first", "second", "third"):
+            add_subscription(app, service.endpoint(name))
+        add_notice(app, urgency="high")
+        report = one_pass(app, batch_size=1)
+        assert service.seen_by_first_answer == 1  # no second request while the first was held
+        assert report.counts["sent"] == 3 and len(service.received) == 3
     finally:
         service.stop()

@@ -168,10 +168,9 @@ def _stop(*workers: subprocess.Popen) -> None:
 
 
 def test_a_batch_slower_than_its_lease_stays_with_its_live_worker_thanks_to_the_heartbeat(make_app):
-    # Every answer takes 5 s and the lease is 2 s: without renewal the other worker would take
-    # (and send again) every batch in flight. (A 1 s lease left a loaded machine too little slack:
-    # a heartbeat starved of the CPU for a second lost a batch that waited for lanes.)
-    service = FakePushService(delay=5).start_in_thread()
+    # Every answer takes 2.5 s and the lease is 1 s: without renewal the other worker would take
+    # (and send again) every batch in flight.
+    service = FakePushService(delay=2.5).start_in_thread()
     try:
         app = make_app(PUSH_ENDPOINT_ALLOWLIST=service.origin)
         _subscribe(app, service, 30, "slow")
@@ -179,7 +178,7 @@ def test_a_batch_slower_than_its_lease_stays_with_its_live_worker_thanks_to_the_
         add_notice(app, urgency="high", publish_at=now)
         with app.app_context():
             publish_due(now)
-        settings = {"PUSH_LEASE_SECONDS": "2", "PUSH_BATCH_SIZE": "10", "PUSH_CONCURRENCY": "10"}
+        settings = {"PUSH_LEASE_SECONDS": "1", "PUSH_BATCH_SIZE": "10", "PUSH_CONCURRENCY": "10"}
         workers = [_worker(app, service, **settings) for _ in range(2)]
         try:
             assert _wait_until(lambda: _all_sent(app), 90), [w.stderr.read1() if w.poll() else b"" for w in workers]
