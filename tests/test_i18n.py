@@ -7,6 +7,7 @@ import flask_babel
 import pytest
 from flask import g, render_template_string
 from flask_babel import gettext, ngettext
+from markupsafe import Markup
 
 from shinjuku_pwa.core.i18n import (
     LOCALE_CODES,
@@ -147,3 +148,12 @@ def test_the_request_bound_gettext_translates_as_flask_babel_does(content_app, l
         bound = request_gettext()
         for message in ("Yes", "No", "Not sure", "Legal deadline"):
             assert bound(message) == gettext(message)
+
+
+def test_template_string_variables_already_html_are_not_escaped_twice_and_numbers_format(content_app):
+    with content_app.test_request_context("/en/"):
+        g.lang = "en"
+        page = content_app.jinja_env.from_string(
+            "{{ _('from %(date)s', date=marked) }}|{{ _('from %(date)s', date=plain) }}|{{ ngettext('%(num)d visit', '%(num)d visits', 1) }}"
+        ).render(**template_gettext(), marked=Markup("<time>1</time>"), plain="a & b")
+        assert page == "from <time>1</time>|from a &amp; b|1 visit"

@@ -224,3 +224,15 @@ def test_kept_answers_are_compressed_denser_than_answers_compressed_on_every_req
     kept = client.get(PAGE, headers={"Accept-Encoding": "br"})
     assert kept.headers["Content-Encoding"] == "br"
     assert kept.data == brotli.compress(body, quality=11)
+
+
+def test_a_question_screen_reached_with_any_query_string_is_built_each_time_and_never_kept(content_app, monkeypatch):
+    # Answers ride in the query string: such screens skip the cache's key and lookup altogether,
+    # so even a first screen with only a tracking parameter is built again (and the plain one kept).
+    monkeypatch.setattr(cache_of(content_app), "max_bytes", 8 * 1024 * 1024)  # the shared app has it off
+    client = content_app.test_client()
+    tagged = "/en/life-events/moving-in?utm_source=leaflet"
+    with counting(content_app) as each:
+        for _ in range(2):
+            assert client.get(tagged).status_code == 200
+    assert each["templates"].count(each["templates"][0]) == 2

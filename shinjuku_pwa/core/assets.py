@@ -12,6 +12,8 @@ from pathlib import Path
 
 from flask import Blueprint, Response, abort, current_app, has_request_context, request, url_for
 
+from .request_scope import current_request, this_app
+
 bp = Blueprint("assets", __name__)
 
 _HASHED_NAME = re.compile(r"^(?P<stem>.+)\.(?P<hash>[0-9a-f]{10})(?P<suffix>\.[A-Za-z0-9]+)$")
@@ -42,8 +44,8 @@ def asset_url(filename: str) -> str:
     if not has_request_context():
         return url_for("assets.static_file", filename=hashed_name(filename))
     # Built once per file and mount point (SCRIPT_NAME): names and hashes never change in a process.
-    urls: dict[tuple[str, str], str] = current_app.extensions.setdefault("asset_urls", {})
-    key = (filename, request.script_root)
+    urls: dict[tuple[str, str], str] = this_app().extensions.setdefault("asset_urls", {})
+    key = (filename, current_request().script_root)
     url = urls.get(key)
     if url is None:
         url = urls[key] = url_for("assets.static_file", filename=hashed_name(filename))

@@ -70,17 +70,18 @@ def from_environment() -> dict:
         "TRANSLATIONS_DIR": os.environ.get("TRANSLATIONS_DIR", str(PROJECT_ROOT / "translations")),
         # Request bodies larger than this are refused with 413.
         "MAX_CONTENT_LENGTH": 1024 * 1024,
-        # Flask-Compress: gzip and brotli for HTML, CSS, JS and JSON.
-        "COMPRESS_ALGORITHM": ["br", "gzip"],
+        # Compression (core/compression.py): brotli, else gzip, for HTML, CSS, JS and JSON.
         "COMPRESS_MIMETYPES": [
             "text/html", "text/css", "text/javascript", "application/javascript",
             "application/json", "application/manifest+json", "image/svg+xml", "text/calendar",
         ],
         "COMPRESS_MIN_SIZE": 500,
         # Brotli quality of answers compressed on every request (a checklist, a search, the API):
-        # 1 takes a fifth of the time of Flask-Compress's default 4 for about 15% more bytes
-        # (0.07 against 0.33 ms for a 28 KB checklist). Kept answers are compressed once, denser:
-        "COMPRESS_BR_LEVEL": int(os.environ.get("COMPRESS_BR_LEVEL", "1")),
+        # 1 took a fifth of the time of Flask-Compress's default 4 for about 15% more bytes (0.07
+        # against 0.33 ms for a 28 KB checklist); 0 takes 0.08 against 0.09 ms of a checklist's CPU
+        # in a running app (its tables are cold there) for 1.3% more bytes (6,255 against 6,172).
+        # Kept answers are compressed once, denser:
+        "COMPRESS_BR_LEVEL": int(os.environ.get("COMPRESS_BR_LEVEL", "0")),
         # Brotli's window: 2**18 bytes, more than any answer here. At quality 1 the default (2**22)
         # made every compression set up a 4 MB ring buffer: 144 against 45 microseconds for a 16 KB
         # checklist, the very same bytes out.

@@ -98,13 +98,18 @@ def add_caching_headers(response: Response) -> Response:
         and "no-store" not in (chosen or "")
     ):
         response.add_etag()
-        if any(name in request.environ for name in _CONDITIONS):
+        if has_conditions(request.environ):
             response.make_conditional(request)
         elif "Date" not in response.headers:
             # All make_conditional does for a request with no conditions (Content-Length is set by
             # werkzeug as the answer goes out), without formatting the date again every time.
             response.headers["Date"] = http_date_of(int(time.time()))
     return response
+
+
+def has_conditions(environ: dict) -> bool:
+    """Whether the request asks anything make_conditional answers (If-None-Match, a range, ...)."""
+    return any(name in environ for name in _CONDITIONS)
 
 
 @functools.lru_cache(maxsize=4)

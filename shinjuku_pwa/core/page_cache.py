@@ -41,11 +41,12 @@ from typing import Any, TypeVar
 from urllib.parse import parse_qsl
 
 import brotli
-from flask import Flask, Response, current_app, g, has_request_context, request
+from flask import Flask, Request, Response, current_app, g, has_request_context, request
 
 from .http_caching import session_written
 from .i18n import LOCALES, negotiate_locale
 from .request_log import start_request
+from .request_scope import RequestScoped, current_request, this_app
 from .security import is_staff_path
 from .versions import Versions, watcher_of
 
@@ -69,6 +70,13 @@ def not_page_cached(view: F) -> F:
     return view
 
 
+def not_page_cached_with_query(view: F) -> F:
+    """Mark a view whose answers to a query string are personal (answers riding in the address):
+    such requests skip the cache's key and lookup, which could only miss; without one it is kept."""
+    view.page_cache_skip_with_query = True  # type: ignore[attr-defined]
+    return view
+
+
 @dataclass
 class Entry:
     status: int
@@ -89,7 +97,7 @@ class Entry:
 
     def response(self, accept_encoding: str = "") -> Response:
         """The answer for a request that accepts these encodings: the stored brotli or gzip body
-        when there is one (Flask-Compress then leaves it alone), each with its own ETag."""
+        when there is one (core/compression.py then leaves it alone), each with its own ETag."""
         chosen = choose_encoding(accept_encoding) if self.encoded else None
         response = Response(self.encoded[chosen] if chosen else self.body, status=self.status, headers=self.headers)
         if self.encoded:
@@ -217,16 +225,20 @@ def per_version(name: str, key: Any, build: Callable[[], T]) -> T:
 _NOTHING_KEPT = object()
 
 
+# The stores a request has looked up, by name (a checklist asks about fifteen times).
+_request_stores: RequestScoped[dict[str, Any]] = RequestScoped("version_stores")
+
+
 def version_store(name: str) -> dict[Any, Any] | None:
     """The dict per_version keeps values of `name` in at this version (None while it keeps nothing),
     for a caller that looks many values up in one request.
 
-    Within a request it is looked up once per name: a checklist asks about fifteen times, and every
-    value a request reads then comes from one version. Outside requests (a worker's long-lived app
-    context) every call looks again, so a change is seen."""
+    Within a request it is looked up once per name, so every value a request reads comes from one
+    version. Outside requests (a worker's long-lived app context) every call looks again, so a
+    change is seen."""
     if not has_request_context():
         return _current_version_store(name)
-    kept: dict[str, Any] = g.__dict__.setdefault("_version_stores", {})
+    kept = _request_stores.get(dict)
     store = kept.get(name, _NOTHING_KEPT)
     if store is _NOTHING_KEPT:
         store = kept[name] = _current_version_store(name)
@@ -254,19 +266,25 @@ def add_variant(app: Flask, variant: Variant) -> None:
 
 
 def cache_of(app: Flask | None = None) -> PageCache:
-    cache: PageCache = (app or current_app).extensions["page_cache"]
+    cache: PageCache = (app or this_app()).extensions["page_cache"]
     return cache
 
 
 def _cacheable_request() -> bool:
+    req, app = current_request(), this_app()
     return (
-        request.method in ("GET", "HEAD")
-        and request.routing_exception is None
-        and not is_staff_path(request.path)
-        and current_app.config["SESSION_COOKIE_NAME"] not in request.cookies
-        and "Authorization" not in request.headers
-        and not getattr(current_app.view_functions.get(request.endpoint or ""), "page_cache_skip", False)
+        req.method in ("GET", "HEAD")
+        and req.routing_exception is None
+        and not is_staff_path(req.path)
+        and app.config["SESSION_COOKIE_NAME"] not in req.cookies
+        and "Authorization" not in req.headers
+        and not _skipped_view(app.view_functions.get(req.endpoint or ""), req)
     )
+
+
+def _skipped_view(view: Callable[..., Any] | None, req: Request) -> bool:
+    return getattr(view, "page_cache_skip", False) or (
+        bool(req.query_string) and getattr(view, "page_cache_skip_with_query", False))
 
 
 @functools.lru_cache(maxsize=256)

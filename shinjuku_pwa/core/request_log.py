@@ -22,8 +22,10 @@ import time
 import uuid
 from typing import TextIO
 
-from flask import Flask, Response, g, has_request_context, request
+from flask import Flask, Response, g, has_request_context
 from flask.logging import default_handler
+
+from .request_scope import current_request, request_globals
 
 log = logging.getLogger("shinjuku_pwa.request")
 
@@ -157,16 +159,18 @@ def configure_logging(log_format: str, level: str = "INFO") -> logging.Handler:
 
 
 def start_request() -> None:
-    g.request_id = request_id_from(request.headers.get(REQUEST_ID_HEADER))
-    g.request_started = time.perf_counter()
+    kept = request_globals()
+    kept.request_id = request_id_from(current_request().headers.get(REQUEST_ID_HEADER))
+    kept.request_started = time.perf_counter()
 
 
 def finish_request(response: Response) -> Response:
-    request_id = g.get("request_id") or request_id_from(None)
+    kept, req = request_globals(), current_request()
+    request_id = kept.get("request_id") or request_id_from(None)
     response.headers[REQUEST_ID_HEADER] = request_id
-    started = g.get("request_started")
-    route = request.url_rule.rule if request.url_rule is not None else "(no route)"
-    write_request_line(request_id, request.method, route, request.endpoint, response.status_code, started)
+    started = kept.get("request_started")
+    route = req.url_rule.rule if req.url_rule is not None else "(no route)"
+    write_request_line(request_id, req.method, route, req.endpoint, response.status_code, started)
     return response
 
 

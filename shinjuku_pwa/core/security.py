@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar, cast
 from urllib.parse import urlsplit
 
-from flask import Flask, Request, Response, abort, current_app, g, has_request_context, render_template, request, session
+from flask import Flask, Request, Response, abort, g, has_request_context, render_template, request, session
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from flask_babel import gettext as _
 from flask_limiter import Limiter, RateLimitExceeded
@@ -18,6 +18,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .errors import handle_http_exception, locale_of_request
 from .rate_limits import local_storage_uri
+from .request_scope import current_request, this_app
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -63,7 +64,8 @@ def is_staff_path(path: str) -> bool:
 
 def add_security_headers(response: Response) -> Response:
     headers = response.headers
-    if is_staff_path(request.path):
+    req = current_request()
+    if is_staff_path(req.path):
         headers["X-Robots-Tag"] = "noindex, nofollow"
         headers["Cache-Control"] = "private, no-store"  # whatever http_caching chose: staff data stays off disks
     # Each one unless the view set its own: one pass over the headers, not a search per name (a
@@ -72,15 +74,16 @@ def add_security_headers(response: Response) -> Response:
     for lower, name, value in _EVERY_ANSWER_HEADERS:
         if lower not in present:
             headers.add(name, value)
-    if request.is_secure and "strict-transport-security" not in present:
+    if req.is_secure and "strict-transport-security" not in present:
         headers.add("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
     return response
 
 
 def refuse_oversized_bodies() -> None:
     """413 from the declared length, before anything (CSRF, rate limits, a view) reads the body."""
-    limit = current_app.config.get("MAX_CONTENT_LENGTH")
-    if limit is not None and request.content_length is not None and request.content_length > limit:
+    limit = this_app().config.get("MAX_CONTENT_LENGTH")
+    length = current_request().content_length
+    if limit is not None and length is not None and length > limit:
         abort(413)
 
 
@@ -108,11 +111,12 @@ def check_csrf() -> None:
     """Every form POST carries a CSRF token; the JSON API under /api is exempt (bearer tokens, or
     public endpoints that validate their own input and read no cookies); sessionless resident
     forms are checked by origin."""
-    if not current_app.config.get("WTF_CSRF_ENABLED", True) or request.path.startswith("/api/"):
+    req, app = current_request(), this_app()
+    if not app.config.get("WTF_CSRF_ENABLED", True) or req.path.startswith("/api/"):
         return
-    view = current_app.view_functions.get(request.endpoint or "")
+    view = app.view_functions.get(req.endpoint or "")
     if getattr(view, "sessionless_form", False):
-        if request.method not in ("GET", "HEAD", "OPTIONS") and not _same_site_post():
+        if req.method not in ("GET", "HEAD", "OPTIONS") and not _same_site_post():
             raise CSRFError("The form was sent from another site.")
         return
     csrf.protect()

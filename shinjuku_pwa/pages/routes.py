@@ -4,7 +4,7 @@ from __future__ import annotations
 import time
 from functools import lru_cache
 
-from flask import Blueprint, Response, abort, current_app, g, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, make_response, redirect, render_template, request, url_for
 from marshmallow import ValidationError
 from werkzeug.http import dump_cookie
 from werkzeug.wrappers import Response as BaseResponse
@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from ..content.emergency_calls import get_emergency_calls
 from ..core.clock import tokyo_today
 from ..core.i18n import LOCALES, request_locale_from_headers
+from ..core.request_scope import current_request, request_globals
 from ..core.security import sessionless_form
 from ..japanese.script_runs import mark_japanese
 from . import queries
@@ -85,10 +86,11 @@ def call_centre() -> Department | None:
 @bp.after_app_request
 def remember_language(response: Response) -> Response:
     """Remember the language a reader last used, so / brings them back to it."""
-    lang = getattr(g, "lang", None)
-    localized_route = "lang" in (request.view_args or {})  # not the staff console's own language
-    if localized_route and lang in LOCALES and request.cookies.get("lang") != lang and response.mimetype == "text/html":
-        response.headers.add("Set-Cookie", _language_cookie(lang, request.is_secure, int(time.time())))
+    lang = getattr(request_globals(), "lang", None)
+    req = current_request()
+    localized_route = "lang" in (req.view_args or {})  # not the staff console's own language
+    if localized_route and lang in LOCALES and req.cookies.get("lang") != lang and response.mimetype == "text/html":
+        response.headers.add("Set-Cookie", _language_cookie(lang, req.is_secure, int(time.time())))
     return response
 
 

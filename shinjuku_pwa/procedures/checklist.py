@@ -111,11 +111,8 @@ def build_checklist(
         places[rule.procedure] = allowed
     visits, assigned, elsewhere = plan_visits(list(items.values()), places)
     placed = [
-        replace(
-            item,
-            counter_id=assigned.get(item.procedure_id),
-            also_at=tuple(c.id for c in places[item.procedure_id] if c.id != assigned.get(item.procedure_id)),
-        )
+        _placed(item, assigned.get(item.procedure_id), tuple(
+            c.id for c in places[item.procedure_id] if c.id != assigned.get(item.procedure_id)))
         for item in items.values()
     ]
     placed.sort(key=_item_order)
@@ -126,6 +123,12 @@ def build_checklist(
         elsewhere=tuple(elsewhere),
         warnings=tuple(warnings_for(placed, today)),
     )
+
+
+def _placed(item: Item, counter_id: str | None, also_at: tuple[str, ...]) -> Item:
+    """The item at its counter: dataclasses.replace, less its look at every field's definition on
+    each call (every item of every checklist passes here)."""
+    return Item(**{**item.__dict__, "counter_id": counter_id, "also_at": also_at})
 
 
 def _item(rule: Rule, verdict: Verdict, facts: ProcedureFacts, answers, guards, question_order, today, position) -> Item:
@@ -278,7 +281,9 @@ def _split_by_windows(items: Sequence[Item]) -> list[list[Item]]:
         if not trip:  # opens after its own deadline: content error, still list it
             trip = [remaining[0]]
         trips.append(trip)
-        remaining = [i for i in remaining if i not in trip]
+        # By procedure (one item each), not by `in`: that compares every field of frozen dataclasses.
+        taken = {i.procedure_id for i in trip}
+        remaining = [i for i in remaining if i.procedure_id not in taken]
     return trips
 
 

@@ -16,6 +16,7 @@ from icalendar import Alarm, Calendar, Event
 from marshmallow import ValidationError
 
 from ..core.i18n import localized, request_gettext
+from ..core.page_cache import not_page_cached_with_query
 from ..core.templating import encode_query
 from ..pages.queries import get_pages_by_slugs
 from . import queries, services, wording
@@ -59,6 +60,7 @@ def life_events(lang: str) -> str:
     return render_template("procedures/life_events.html", events=queries.list_life_events())
 
 
+@not_page_cached_with_query  # answers ride in the query string (a question page with none is kept)
 def life_event(lang: str, event_id: str) -> Response:
     """One question per screen until all are answered, then the checklist."""
     event = queries.get_life_event(event_id)

@@ -5,13 +5,14 @@ from collections.abc import Mapping
 from functools import lru_cache
 from typing import cast
 
-from flask import Blueprint, Flask, Response, abort, g, has_request_context, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, Response, abort, has_request_context, redirect, render_template, request, url_for
 from flask.blueprints import BlueprintSetupState
 from markupsafe import Markup, escape
 from marshmallow import ValidationError
 from werkzeug.wrappers import Response as BaseResponse
 
 from ..core.page_cache import add_variant
+from ..core.request_scope import RequestScoped, current_request, request_globals
 from ..core.security import sessionless_form
 from ..core.templating import encode_query
 from ..japanese.furigana import FURIGANA_LOCALES, has_kanji, with_furigana
@@ -62,13 +63,14 @@ def _variant_of(cookie: str | None) -> str:
     return "" if chosen == DEFAULT_SETTINGS else cookie_value(chosen)
 
 
+_request_settings: RequestScoped[ReaderSettings] = RequestScoped("reader_settings")
+
+
 def current_settings() -> ReaderSettings:
     """This request's reader settings, read from the cookie once (the ruby filter asks per text)."""
     if not has_request_context():
         return ReaderSettings()
-    if "reader_settings" not in g:
-        g.reader_settings = settings_from_cookie(request.cookies.get(COOKIE_NAME))
-    return g.reader_settings
+    return _request_settings.get(lambda: settings_from_cookie(request.cookies.get(COOKIE_NAME)))
 
 
 def settings_url(lang: str) -> str:
@@ -76,15 +78,20 @@ def settings_url(lang: str) -> str:
     (built once per request: the header links there too, and a checklist's address is long)."""
     if not has_request_context():
         return url_for("reader_settings.settings", lang=lang)
-    built: dict[str, str] = g.setdefault("reader_settings_urls", {})
-    if lang not in built:
-        built[lang] = _settings_url(lang)
-    return built[lang]
+    built = _request_settings_urls.get(dict)
+    url = built.get(lang)
+    if url is None:
+        url = built[lang] = _settings_url(lang)
+    return url
+
+
+_request_settings_urls: RequestScoped[dict[str, str]] = RequestScoped("reader_settings_urls")
 
 
 def _settings_url(lang: str) -> str:
-    here = request.full_path.rstrip("?") if request.method == "GET" else None
-    if not here or request.endpoint == "reader_settings.settings":
+    req = current_request()
+    here = req.full_path.rstrip("?") if req.method == "GET" else None
+    if not here or req.endpoint == "reader_settings.settings":
         return url_for("reader_settings.settings", lang=lang)
     # As url_for(..., next=here) writes it, quoting only what needs it (a checklist's address is long).
     return f"{url_for('reader_settings.settings', lang=lang)}?{encode_query([('next', here)])}"
@@ -106,7 +113,7 @@ def ruby_for_reader(text: str | None, text_locale: str) -> str | None:
     # Cheapest question first: most texts on most pages are in a language never given furigana.
     if not text or text_locale not in FURIGANA_LOCALES:
         return text
-    if not current_settings().shows_furigana(text_locale, g.get("lang")) or not has_kanji(str(text)):
+    if not current_settings().shows_furigana(text_locale, getattr(request_globals(), "lang", None)) or not has_kanji(str(text)):
         return text
     return _ruby_markup(str(escape(text)))
 
