@@ -47,9 +47,9 @@ def language_links() -> list[tuple[str, LocaleInfo, str]]:
 def language_menu_items() -> Markup:
     """The language switcher's items: the current page in every language, the reader's own marked.
 
-    Written here rather than as a loop in base.html: the nine links cost a checklist 4% of its CPU
+    Written here rather than as a loop in base.html: the nine links cost a checklist 4% of its work
     in Jinja (each link's address, with every answer, escaped and joined piece by piece), and about
-    a tenth of that here, where each language's attributes and name are escaped once per process."""
+    half that here, where each language's attributes and name are escaped once per process."""
     urls = _urls_in_locale()
     current = current_locale()
     return Markup("\n".join(
