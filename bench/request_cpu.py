@@ -106,6 +106,10 @@ def page_view_urls(client) -> list[str]:
     return [f"/{lang}/pages/{slug}" for lang in LOCALES for slug in slugs]
 
 
+# What each page type requests (bench/request_instructions.py counts the same).
+URL_BUILDERS = {"checklist": checklist_urls, "page-view": page_view_urls}
+
+
 def quiet_json_log() -> None:
     """The request log as production writes it (JSON), into a temporary file rather than the
     terminal (a real write per line, as to a journal or a file; /dev/null would cost nothing)."""
@@ -130,10 +134,9 @@ def main() -> None:
     app = create_app()
     quiet_json_log()
     client = app.test_client()
-    builders = {"checklist": checklist_urls, "page-view": page_view_urls}
     environs: dict[str, list[dict[str, Any]]] = {}
     for page_type in args.pages.split(","):
-        urls = builders[page_type](client)
+        urls = URL_BUILDERS[page_type](client)
         environs[page_type] = [environ_for(url) for url in urls]
         for environ in environs[page_type] * 2:
             status, _ = call(app, environ)

@@ -41,8 +41,7 @@ def child(page_type: str, count: int, signals: Path) -> None:
     os.environ.setdefault("LOG_FORMAT", "json")
     app = create_app()
     request_cpu.quiet_json_log()
-    builders = {"checklist": request_cpu.checklist_urls, "page-view": request_cpu.page_view_urls}
-    environs = [request_cpu.environ_for(url) for url in builders[page_type](app.test_client())]
+    environs = [request_cpu.environ_for(url) for url in request_cpu.URL_BUILDERS[page_type](app.test_client())]
     for environ in environs * 2:
         request_cpu.call(app, environ)
     gc.collect()

@@ -11,8 +11,9 @@ from markupsafe import Markup, escape
 from marshmallow import ValidationError
 from werkzeug.wrappers import Response as BaseResponse
 
+from ..core.i18n import current_locale
 from ..core.page_cache import add_variant
-from ..core.request_scope import RequestScoped, current_request, request_globals
+from ..core.request_scope import RequestScoped, current_request
 from ..core.security import sessionless_form
 from ..core.templating import encode_query
 from ..japanese.furigana import FURIGANA_LOCALES, has_kanji, with_furigana
@@ -113,7 +114,7 @@ def ruby_for_reader(text: str | None, text_locale: str) -> str | None:
     # Cheapest question first: most texts on most pages are in a language never given furigana.
     if not text or text_locale not in FURIGANA_LOCALES:
         return text
-    if not current_settings().shows_furigana(text_locale, getattr(request_globals(), "lang", None)) or not has_kanji(str(text)):
+    if not current_settings().shows_furigana(text_locale, current_locale()) or not has_kanji(str(text)):
         return text
     return _ruby_markup(str(escape(text)))
 

@@ -13,7 +13,7 @@ from shinjuku_pwa.notices.models import Notice, NoticeState
 from shinjuku_pwa.push.dispatcher import claim_batch, delivery_counts, enqueue_deliveries
 from shinjuku_pwa.push.models import Delivery, DeliveryState, PushSubscription
 from tests.push.conftest import DAYTIME, add_notice, add_subscription, one_pass
-from tests.push.fake_push_service import FakePushService
+from tests.push.fake_push_service import HOLD_SECONDS, FakePushService
 
 
 def _delivery(app, notice_id, subscription_id=None):
@@ -217,53 +217,46 @@ def test_an_endpoint_no_request_can_carry_fails_alone_and_the_rest_of_the_batch_
     assert _delivery(push_app, notice_id, bad_id).state is DeliveryState.FAILED
 
 
+def _pass_against_a_held_first_answer(make_app, subscribers: tuple[str, ...], batch_size: int, hold_until: int,
+                                      hold_seconds: float = HOLD_SECONDS):
+    """One pass to `subscribers` through a push service that holds its first answer until `hold_until`
+    requests have arrived (at most `hold_seconds`): (app, service, report), the service stopped."""
+    service = FakePushService(hold_first_answer_until=hold_until, hold_seconds=hold_seconds).start_in_thread()
+    try:
+        app = make_app(PUSH_ENDPOINT_ALLOWLIST=service.origin)
+        for name in subscribers:
+            add_subscription(app, service.endpoint(name))
+        add_notice(app, urgency="high")
+        return app, service, one_pass(app, batch_size=batch_size)
+    finally:
+        service.stop()
+
+
 def test_the_next_batch_goes_out_while_the_last_answer_of_the_batch_before_is_still_awaited(make_app):
     # The service holds its first answer until a second request arrives. With one delivery per claim
     # (batch size 2, two claims overlapping), only a worker that claims and sends the next batch
     # before the first batch's answer is in makes that request; one that waits for every answer
     # first leaves the hold to run out.
-    service = FakePushService(hold_first_answer_until=2).start_in_thread()
-    try:
-        app = make_app(PUSH_ENDPOINT_ALLOWLIST=service.origin)
-        add_subscription(app, service.endpoint("first"))
-        add_subscription(app, service.endpoint("second"))
-        add_notice(app, urgency="high")
-        report = one_pass(app, batch_size=2)
-        assert service.seen_by_first_answer == 2
-        assert report.counts["sent"] == 2
-        assert sorted(r.path for r in service.received) == ["/push/first", "/push/second"]
-        with app.app_context():
-            assert delivery_counts(1)["sent"] == 2
-    finally:
-        service.stop()
+    app, service, report = _pass_against_a_held_first_answer(make_app, ("first", "second"), batch_size=2, hold_until=2)
+    assert service.seen_by_first_answer == 2
+    assert report.counts["sent"] == 2
+    assert sorted(r.path for r in service.received) == ["/push/first", "/push/second"]
+    with app.app_context():
+        assert delivery_counts(1)["sent"] == 2
 
 
 def test_overlapping_batches_never_hold_more_deliveries_than_the_batch_size(make_app):
     # What a killed worker may leave to be sent twice is what it holds: overlapping claims take half
     # the batch size each. The service holds its first answer until a third request arrives (1.5 s at
     # most); with batch size 2 the worker holds two deliveries, so no third request comes before it.
-    service = FakePushService(hold_first_answer_until=3, hold_seconds=1.5).start_in_thread()
-    try:
-        app = make_app(PUSH_ENDPOINT_ALLOWLIST=service.origin)
-        for name in ("first", "second", "third"):
-            add_subscription(app, service.endpoint(name))
-        add_notice(app, urgency="high")
-        report = one_pass(app, batch_size=2)
-        assert service.seen_by_first_answer == 2
-        assert report.counts["sent"] == 3 and len(service.received) == 3
-    finally:
-        service.stop()
+    _, service, report = _pass_against_a_held_first_answer(
+        make_app, ("first", "second", "third"), batch_size=2, hold_until=3, hold_seconds=1.5)
+    assert service.seen_by_first_answer == 2
+    assert report.counts["sent"] == 3 and len(service.received) == 3
 
 
 def test_a_batch_size_of_one_sends_one_delivery_at_a_time_and_all_of_them(make_app):
-    service = FakePushService(hold_first_answer_until=2, hold_seconds=1.0).start_in_thread()
-    try:
-        app = make_app(PUSH_ENDPOINT_ALLOWLIST=service.origin)
-        for name in ("first", "second", "third"):
-            add_subscription(app, service.endpoint(name))
-        add_notice(app, urgency="high")
-        report = one_pass(app, batch_size=1)
-        assert service.seen_by_first_answer == 1  # no second request while the first was held
-        assert report.counts["sent"] == 3 and len(service.received) == 3
-    finally:
-        service.stop()
+    _, service, report = _pass_against_a_held_first_answer(
+        make_app, ("first", "second", "third"), batch_size=1, hold_until=2, hold_seconds=1.0)
+    assert service.seen_by_first_answer == 1  # no second request while the first was held
+    assert report.counts["sent"] == 3 and len(service.received) == 3
