@@ -34,6 +34,7 @@ from ..core.assets import bp as assets_bp
 from ..core.config import PROJECT_ROOT, from_environment
 from ..core.extensions import db, migrate
 from ..core.request_scope import request_globals
+from ..core.routing import RememberingMap
 from ..core.templating import init_templating, public_url
 from ..garbage.routes import bp as garbage_bp
 from ..notices.routes import bp as notices_bp
@@ -74,8 +75,9 @@ class RowIdConverter(IntegerConverter):
 class PublicUrlFlask(Flask):
     """Flask whose absolute URLs (`url_for(..., _external=True)`, in code and templates) start with
     PUBLIC_URL instead of the Host header of the request being answered; it also remembers which
-    hooks and views are plain functions."""
+    hooks and views are plain functions, and the paths it has built (core/routing.py)."""
 
+    url_map_class = RememberingMap
     _SYNC_KNOWN_MAX = 1024  # per-request callbacks (after_this_request) come and go: a bound, not a leak
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
