@@ -52,7 +52,9 @@ def any_of(verdicts: list[Verdict]) -> Verdict:
 
 
 def negation(verdict: Verdict) -> Verdict:
-    return verdict if verdict.unknown else Verdict(not verdict.value)
+    if verdict.unknown:
+        return verdict
+    return FALSE if verdict.value else TRUE
 
 
 def evaluate(
@@ -86,9 +88,11 @@ def _compare(question: str, condition: Mapping[str, Any], answers: Mapping[str, 
     answer = answers.get(question, NOT_SURE)
     if answer is None or answer == NOT_SURE:
         return Verdict(None, frozenset({question}))
+    # The shared verdicts: a frozen dataclass sets each field through object.__setattr__, and a
+    # checklist compares a few hundred answers.
     if "equals" in condition:
-        return Verdict(answer == condition["equals"])
-    return Verdict(answer in condition["in"])
+        return TRUE if answer == condition["equals"] else FALSE
+    return TRUE if answer in condition["in"] else FALSE
 
 
 def questions_in(condition: Mapping[str, Any] | None) -> list[str]:
