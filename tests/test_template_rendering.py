@@ -1,4 +1,4 @@
-"""How the app's templates render (core/templating.py, ContextFreeingTemplate): a page lets go of what
+"""How the app's templates render (core/templating.py, LeanTemplate): a page lets go of what
 it was given as the render ends, not at the garbage collector's next pass; imported macros are built
 once."""
 from __future__ import annotations
@@ -58,3 +58,18 @@ class _Overlay(BaseLoader):
         if template in self.sources:
             return self.sources[template], None, lambda: True
         return self.under.get_source(environment, template)
+
+
+def test_a_render_sees_its_own_values_over_the_templates_globals_over_the_apps(app):
+    app.jinja_env.globals["where"] = "app"
+    try:
+        plain = app.jinja_env.from_string("{{ where }}|{{ late }}")
+        own = app.jinja_env.from_string("{{ where }}", globals={"where": "template"})
+        assert plain.render() == "app|"
+        app.jinja_env.globals["late"] = "added later"  # seen by templates made before
+        assert plain.render() == "app|added later"
+        assert own.render() == "template"
+        assert own.render(where="render") == "render"
+    finally:
+        app.jinja_env.globals.pop("where", None)
+        app.jinja_env.globals.pop("late", None)

@@ -69,5 +69,5 @@ def test_a_checklist_leaves_almost_nothing_for_the_garbage_collector(kept_app):
         gc.enable()
     # About 150 objects a checklist when its template context stayed in a reference cycle with its
     # macros; a few now (werkzeug's URL matcher makes one small cycle per
-    # request; core/templating.py, ContextFreeingTemplate).
+    # request; core/templating.py, LeanTemplate).
     assert unreachable < 40
