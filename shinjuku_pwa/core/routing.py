@@ -2,7 +2,7 @@
 
 A checklist builds four paths per request (its own, its calendar's, the page in another language,
 the reader settings' return address) and werkzeug builds each from scratch: the rule looked up, its
-converters run, the query encoded, about 20 microseconds apiece on these machines. The same
+converters run, the query encoded: about 8 of a url_for's 14 microseconds on these machines. The same
 endpoint with the same values always gives the same path, so each path is built once per process.
 """
 from __future__ import annotations

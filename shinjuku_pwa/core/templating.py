@@ -201,7 +201,7 @@ class LeanTemplate(Template):
 
     It empties its render's context once the page is written: a template's macros close over the
     context that holds them, a reference cycle, so a page's context and everything in it (a
-    checklist's payload, items, answers: about a hundred objects) stayed in memory until the garbage
+    checklist's payload, items, answers: about 150 objects) stayed in memory until the garbage
     collector's next pass, and made those passes come sooner. Emptied, they go as the render ends.
     It also builds a render's context and hands out its module (the macros another template
     imports) without two of Jinja's slow steps (below)."""
