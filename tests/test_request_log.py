@@ -11,7 +11,7 @@ import uuid
 
 import pytest
 
-from shinjuku_pwa.core.request_log import JsonFormatter, LineHandler, utc_timestamp
+from shinjuku_pwa.core.request_log import JsonFormatter, LineHandler, configure_logging, utc_timestamp
 from tests.push.browser_keys import BrowserKeys
 from tests.push.fake_push_service import FakePushService
 from tests.serving import Browser, Deployment
@@ -124,3 +124,48 @@ def test_lines_written_by_many_threads_at_once_stay_whole():
     lines = b"".join(chunks).decode().splitlines()
     seen = {(entry["writer"], entry["line"]) for entry in map(json.loads, lines)}
     assert len(lines) == 16 * 200 and seen == {(w, n) for w in range(16) for n in range(200)}
+
+
+@pytest.fixture
+def json_log(client, tmp_path):
+    """The package's log as production writes it (JSON, one handler) into a file; put back afterwards."""
+    previous = client.application.config["LOG_FORMAT"]
+    handler = configure_logging("json")
+    stream = (tmp_path / "app.log").open("w+", encoding="utf-8")
+    handler.setStream(stream)
+    yield stream
+    configure_logging(previous)
+    stream.close()
+
+
+def written_lines(stream) -> list[dict]:
+    stream.flush()
+    stream.seek(0)
+    return [json.loads(line) for line in stream.read().splitlines()]
+
+
+def test_a_request_line_for_the_json_handler_alone_is_written_without_a_log_record(client, json_log, monkeypatch):
+    # pytest's own capture sits on the root logger; in production nothing does.
+    monkeypatch.setattr(logging.getLogger("shinjuku_pwa"), "propagate", False)
+    made: list[str] = []
+    make_record = logging.getLogRecordFactory()
+    monkeypatch.setattr(logging, "_logRecordFactory",
+                        lambda name, *args, **kwargs: made.append(name) or make_record(name, *args, **kwargs))
+    client.get("/en/life-events", headers={"X-Request-Id": "request-0123456789"})
+    (line,) = [line for line in written_lines(json_log) if line.get("event") == "request"]
+    assert "shinjuku_pwa.request" not in made
+    # The same object JsonFormatter writes for the record logging would have made.
+    record = logging.LogRecord("shinjuku_pwa.request", logging.INFO, __file__, 0, line["message"], None, None)
+    record.fields = {key: line[key] for key in ("event", "request_id", "method", "route", "endpoint", "status", "duration_ms")}
+    expected = json.loads(JsonFormatter().format(record))
+    assert {**line, "ts": None} == {**expected, "ts": None}
+    assert line["message"] == f"GET /<locale:lang>/life-events 200 {line['duration_ms']} ms [request-0123456789]"
+    assert dt.datetime.fromisoformat(line["ts"]).utcoffset() == dt.timedelta(0)
+
+
+def test_a_request_line_still_reaches_every_other_handler_as_a_record(client, json_log, caplog):
+    caplog.set_level(logging.INFO, logger="shinjuku_pwa")
+    client.get("/en/life-events", headers={"X-Request-Id": "request-9876543210"})
+    (record,) = request_records(caplog)
+    (line,) = [line for line in written_lines(json_log) if line.get("event") == "request"]
+    assert record.fields["request_id"] == line["request_id"] == "request-9876543210"

@@ -73,3 +73,12 @@ def test_a_render_sees_its_own_values_over_the_templates_globals_over_the_apps(a
     finally:
         app.jinja_env.globals.pop("where", None)
         app.jinja_env.globals.pop("late", None)
+
+
+def test_templates_are_kept_in_a_plain_dict_so_a_lookup_moves_nothing(app):
+    # Jinja's default LRU reorders a deque on every hit, comparing keys one by one.
+    with app.test_request_context("/en/"):
+        first = app.jinja_env.get_template("base.html")
+        assert app.jinja_env.get_template("base.html") is first
+    assert type(app.jinja_env.cache) is dict
+    assert first in app.jinja_env.cache.values()

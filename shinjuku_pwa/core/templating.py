@@ -366,6 +366,10 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.add_extension(FragmentExtension)
     app.jinja_env.code_generator_class = FragmentCodeGenerator
     app.jinja_env.template_class = LeanTemplate
+    # Jinja's default cache is an LRU of 400 whose every hit moves the template's key in a deque,
+    # comparing keys one by one (a checklist looks up three templates); a plain dict, Jinja's own
+    # choice for cache_size=-1, holds the same templates: only names that exist are ever kept.
+    app.jinja_env.cache = {}
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from .deadlines import DeadlineRule
@@ -127,9 +128,12 @@ class LifeEvent:
     def question(self, question_id: str) -> Question | None:
         return next((q for q in self.questions if q.id == question_id), None)
 
-    @property
+    @cached_property
     def guards(self) -> dict[str, Mapping[str, Any]]:
-        """show_if of each question that has one: a comparison on a hidden question is false."""
+        """show_if of each question that has one: a comparison on a hidden question is false.
+
+        Read several times a checklist, so made once per event (cached_property writes the
+        instance's __dict__, past the frozen dataclass's __setattr__); read-only by convention."""
         return {q.id: q.show_if for q in self.questions if q.show_if is not None}
 
     @property

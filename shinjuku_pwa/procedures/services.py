@@ -54,11 +54,17 @@ def checklist_for(event: LifeEvent, answers: Mapping[str, Any], locale: str, tod
     procedures = queries.get_procedures_by_ids(procedure_ids, locale)
     rows = queries.list_counters()
     facts = {pid: item.facts for pid, item in procedures.items()}
-    # A rule whose procedure is unpublished drops out rather than breaking the whole checklist.
-    usable = LifeEvent(event.id, event.title, event.summary, event.questions,
-                       tuple(r for r in event.rules if r.procedure in facts), event.position)
+    usable = per_version(CONTENT, ("usable_event", event.id, locale), lambda: _with_published_rules(event, facts))
     checklist = build_checklist(usable, answers, facts, queries.planning_counters(), today)
     return ChecklistResult(event, checklist, procedures, {row.id: row for row in rows}, locale, today)
+
+
+def _with_published_rules(event: LifeEvent, facts: Mapping[str, Any]) -> LifeEvent:
+    # A rule whose procedure is unpublished drops out rather than breaking the whole checklist.
+    # Kept per content version and locale (which procedures are published decides it), so its
+    # guards are worked out once, not per checklist.
+    return LifeEvent(event.id, event.title, event.summary, event.questions,
+                     tuple(r for r in event.rules if r.procedure in facts), event.position)
 
 
 def counter_ref(row: StoredCounter, locale: str, procedure_id: str | None = None,

@@ -1,7 +1,10 @@
 """The pure checklist: statuses, deadlines, visits and warnings from answers (no Flask, no database)."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+
+import pytest
 
 from shinjuku_pwa.procedures.checklist import (
     APPLIES,
@@ -11,6 +14,8 @@ from shinjuku_pwa.procedures.checklist import (
     LEAD_TIME,
     MAY_APPLY,
     NOT_OPEN_YET,
+    Item,
+    _placed,
     build_checklist,
     plan_visits,
 )
@@ -206,3 +211,20 @@ def test_items_are_listed_by_date_with_undated_ones_last():
 
 def test_planning_visits_for_nothing_is_no_visits():
     assert plan_visits([], {}) == ([], {}, [])
+
+
+def test_an_item_placed_at_its_counter_is_the_frozen_copy_replace_would_make():
+    item = Item("dog", MAY_APPLY, ("has_dog",), D(2026, 4, 15), "legal", None, D(2026, 4, 15), None, None,
+                note={"en": "note"}, position=3)
+    placed = _placed(item, "main", ("branch-a",))
+    assert placed == dataclasses.replace(item, counter_id="main", also_at=("branch-a",))
+    assert (item.counter_id, item.also_at) == (None, ())  # the original is untouched
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        placed.status = APPLIES  # type: ignore[misc]
+
+
+def test_an_events_guards_are_worked_out_once_and_name_only_questions_with_a_condition():
+    ev = event([question("has_dog"), question("dog_registered", show_if=YES("has_dog"))],
+               [{"procedure": "dog", "when": YES("has_dog")}])
+    assert ev.guards == {"dog_registered": YES("has_dog")}
+    assert ev.guards is ev.guards

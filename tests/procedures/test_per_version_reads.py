@@ -16,7 +16,7 @@ from shinjuku_pwa.core.page_cache import version_store
 from shinjuku_pwa.core.templating import encode_query
 from shinjuku_pwa.core.versions import CONTENT, bump
 from shinjuku_pwa.procedures import queries, services
-from shinjuku_pwa.procedures.models import ProcedureTranslation
+from shinjuku_pwa.procedures.models import Procedure, ProcedureTranslation
 from shinjuku_pwa.procedures.routes import AnswerLinks
 from shinjuku_pwa.procedures.schemas import QUERY
 from tests.conftest import BUNDLED_CONTENT
@@ -80,6 +80,18 @@ def test_a_changed_procedure_shows_on_the_next_checklist_once_the_content_versio
     assert "Renamed by an import" not in before
     after, _ = _statements(memo_app, client, CHECKLIST)
     assert "Renamed by an import" in after
+
+
+def test_an_unpublished_procedure_leaves_the_next_checklist_once_the_content_version_moves(memo_app):
+    client = memo_app.test_client()
+    before, _ = _statements(memo_app, client, CHECKLIST)
+    assert 'id="task-moving-in-notification"' in before
+    with memo_app.app_context():
+        db.session.execute(update(Procedure).where(Procedure.id == "moving-in-notification").values(published=False))
+        bump(db.session, CONTENT)
+        db.session.commit()
+    after, _ = _statements(memo_app, client, CHECKLIST)
+    assert 'id="task-moving-in-notification"' not in after and 'class="checklist-actions"' in after
 
 
 def _kept_strings(value) -> list[str]:
