@@ -538,10 +538,12 @@ class Setting:
     args: str
     app: Gunicorn | Proxied
     floor: Gunicorn | Proxied
+    repeat: int = 1  # the same options given again (to see the run's noise) are told apart by number
 
     @property
     def label(self) -> str:
-        return self.args or "gunicorn.conf.py"
+        name = self.args or "gunicorn.conf.py"
+        return f"{name} (#{self.repeat})" if self.repeat > 1 else name
 
 
 NGINX_CONF = """daemon off; worker_processes 1; pid {dir}/nginx.pid; error_log {dir}/nginx-error.log warn;
@@ -674,13 +676,14 @@ def main() -> None:
             instance.set_up()
             if kept is not None:
                 (kept / "ready").touch()
-        settings = []
+        settings: list[Setting] = []
         for number, extra in enumerate(args.gunicorn_args or [""]):
             if args.hosts > 1:
                 servers += start_hosts(number, extra, instance.env, workdir, args.hosts, instance)
             else:
                 servers += start_setting(number, extra, instance.env, workdir)
-            settings.append(Setting(extra, *servers[-2:]))
+            app_server, floor_server = servers[-2:]
+            settings.append(Setting(extra, app_server, floor_server, repeat=1 + sum(s.args == extra for s in settings)))
         kept_notice = kept / "notice" if kept else None
         if kept_notice is not None and kept_notice.exists():
             notice_id = int(kept_notice.read_text())
