@@ -718,6 +718,10 @@ def main() -> None:
             if args.slow_clients:
                 print("Slow clients: " + slow_client_section(setting.app.url, setting.app.port, args.slow_clients,
                                                              "/api/v1/categories"))
+        if any(run.warmup_failures for run in runs):
+            for server in servers:  # a connection closed without an answer: did a worker die?
+                said = "\n".join(line for line in server.log.read_text().splitlines() if '"event": "request"' not in line)
+                print(f"--- {server.name} server log, less its request lines (end) ---\n{said[-20000:]}", file=sys.stderr)
         if args.json:
             args.json.write_text(json.dumps({
                 "database": instance.database, "settings": [s.label for s in settings], "tool": tool_name,
