@@ -8,7 +8,7 @@ bench/http_load.py an app worker sometimes died of a segmentation fault (or "fre
 pointer") while building pages, and here the process usually dies within the first round. It
 survives with one thread, and with the garbage collector disabled; it still dies without
 SQLAlchemy's and MarkupSafe's compiled extensions, with brotli serialised, with NullPool and with
-sqlite3's statement cache off. gdb shows the collector meeting a freed object inside a dict
+sqlite3's statement cache off, and on PostgreSQL too. gdb shows the collector meeting a freed object inside a dict
 (visit_decref from dict_traverse): an object released once too often somewhere. Exits 0 when
 every round finished.
 """
