@@ -24,6 +24,7 @@ if sys.path and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
 import argparse  # noqa: E402
 import faulthandler  # noqa: E402
 import gc  # noqa: E402
+import threading  # noqa: E402
 import time  # noqa: E402
 from concurrent.futures import ThreadPoolExecutor  # noqa: E402
 
@@ -38,6 +39,8 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=16)
     parser.add_argument("--only", default="/", help="comma-separated URL prefixes (default: every locale)")
     parser.add_argument("--no-gc", action="store_true", help="disable the garbage collector (then it survives)")
+    parser.add_argument("--collect-every", type=float, default=0,
+                        help="with --no-gc: seconds between gc.collect() calls made from a Python thread")
     args = parser.parse_args()
     faulthandler.enable()
     app = create_app()
@@ -47,6 +50,12 @@ def main() -> None:
     gc.freeze()  # as gunicorn.conf.py does after loading the app
     if args.no_gc:
         gc.disable()
+        if args.collect_every:
+            def collect() -> None:
+                while True:
+                    time.sleep(args.collect_every)
+                    gc.collect()
+            threading.Thread(target=collect, daemon=True).start()
 
     def fetch(url: str) -> None:
         status = app.test_client().get(url).status_code
