@@ -70,6 +70,11 @@ def post_worker_init(worker):
     took 0.5 ms a page on average, 0.08 ms once frozen (bench/http_load.py, README)."""
     gc.collect()
     gc.freeze()
+    # Collections only from Python code, in a thread of their own: CPython 3.11's automatic ones, run in
+    # the middle of C code, corrupted the heap when many threads built pages at once (README).
+    from shinjuku_pwa.core.garbage_collection import start_safe_point_collector
+
+    start_safe_point_collector()
     # A crash in C code (a worker "sent SIGSEGV") prints every thread's Python stack to the log first.
     faulthandler.enable()
 

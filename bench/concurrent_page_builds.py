@@ -3,14 +3,14 @@ load of a warm-up after a content change, in one process, without gunicorn.
 
     .venv/bin/python bench/concurrent_page_builds.py [--rounds 10] [--threads 16] [--only /en/]
 
-Written to reproduce a crash found on 2026-12-07 (README, "Known faults"): under
+Written to reproduce a crash found on 2026-12-07 (README, "Known fault"): under
 bench/http_load.py an app worker sometimes died of a segmentation fault (or "free(): invalid
 pointer") while building pages, and here the process usually dies within the first round. It
 survives with one thread, and with the garbage collector disabled; it still dies without
 SQLAlchemy's and MarkupSafe's compiled extensions, with brotli serialised, with NullPool and with
 sqlite3's statement cache off, and on PostgreSQL too. gdb shows the collector meeting a freed object inside a dict
-(visit_decref from dict_traverse): an object released once too often somewhere. Exits 0 when
-every round finished.
+(visit_decref from dict_traverse). With `--safe-points` (collections started from Python code only,
+as the workers now collect: core/garbage_collection.py) it survives. Exits 0 when every round finished.
 """
 from __future__ import annotations
 
@@ -24,12 +24,12 @@ if sys.path and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
 import argparse  # noqa: E402
 import faulthandler  # noqa: E402
 import gc  # noqa: E402
-import threading  # noqa: E402
 import time  # noqa: E402
 from concurrent.futures import ThreadPoolExecutor  # noqa: E402
 
 from bench import request_cpu  # noqa: E402
 from shinjuku_pwa import create_app  # noqa: E402
+from shinjuku_pwa.core.garbage_collection import start_safe_point_collector  # noqa: E402
 from shinjuku_pwa.core.page_cache import cache_of  # noqa: E402
 
 
@@ -39,8 +39,8 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=16)
     parser.add_argument("--only", default="/", help="comma-separated URL prefixes (default: every locale)")
     parser.add_argument("--no-gc", action="store_true", help="disable the garbage collector (then it survives)")
-    parser.add_argument("--collect-every", type=float, default=0,
-                        help="with --no-gc: seconds between gc.collect() calls made from a Python thread")
+    parser.add_argument("--safe-points", action="store_true",
+                        help="collect as gunicorn.conf.py's workers do (core/garbage_collection.py): it survives")
     args = parser.parse_args()
     faulthandler.enable()
     app = create_app()
@@ -50,12 +50,8 @@ def main() -> None:
     gc.freeze()  # as gunicorn.conf.py does after loading the app
     if args.no_gc:
         gc.disable()
-        if args.collect_every:
-            def collect() -> None:
-                while True:
-                    time.sleep(args.collect_every)
-                    gc.collect()
-            threading.Thread(target=collect, daemon=True).start()
+    if args.safe_points:
+        start_safe_point_collector()
 
     def fetch(url: str) -> None:
         status = app.test_client().get(url).status_code
