@@ -3,7 +3,7 @@ load of a warm-up after a content change, in one process, without gunicorn.
 
     .venv/bin/python bench/concurrent_page_builds.py [--rounds 10] [--threads 16] [--only /en/]
 
-Written to reproduce a crash found on 2026-12-07 (README, "Known fault"): under
+Written to reproduce a crash found on 2026-12-07 (README, "Fixed fault"): under
 bench/http_load.py an app worker sometimes died of a segmentation fault (or "free(): invalid
 pointer") while building pages, and here the process usually dies within the first round. It
 survives with one thread, and with the garbage collector disabled; it still dies without
