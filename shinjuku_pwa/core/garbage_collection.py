@@ -2,7 +2,7 @@
 
 CPython 3.11 runs its cyclic collector at whichever allocation crosses the threshold, possibly in
 the middle of C code. With sixteen threads building pages at once, that corrupted a worker's heap
-and killed it, about once per bench/http_load.py run (README, "Fixed fault";
+and killed it, in about a third of bench/http_load.py runs (README, "Fixed fault";
 bench/concurrent_page_builds.py reproduces it in seconds). The same load never crashed when the
 collections were started from Python code instead (gc.collect() runs between two bytecodes, as
 CPython 3.12 does with its automatic collections), nor under 3.12.
