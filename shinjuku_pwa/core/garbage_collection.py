@@ -28,7 +28,10 @@ _collector: threading.Thread | None = None
 
 def due_generation(counts: Sequence[int], thresholds: Sequence[int], full_allowed: bool) -> int | None:
     """The generation to collect now, as the automatic collector picks it: the oldest one whose
-    count passed its threshold (the full one only when allowed); None when none did."""
+    count passed its threshold (the full one only when allowed); None when none did, or when the
+    first threshold is 0 (gc.set_threshold(0) turns automatic collection off)."""
+    if not thresholds[0]:
+        return None
     for generation in (2, 1, 0):
         if generation == 2 and not full_allowed:
             continue
