@@ -198,8 +198,8 @@ def write_request_line(request_id: str, method: str, route: str, endpoint: str |
     if handler is None:
         log.info(_REQUEST_MESSAGE, method, route, status, duration_ms, request_id, extra={"fields": fields})
         return
-    # The line JsonFormatter would write, without a LogRecord and logging's call chain (a tenth of a
-    # checklist's logging-free request): only when this handler is the one place the line goes.
+    # The line JsonFormatter would write, without a LogRecord and logging's call chain (measured at
+    # about 3% of a checklist's instructions): only when this handler is the one place the line goes.
     message = _REQUEST_MESSAGE % (method, route, status, duration_ms, request_id)
     try:
         handler.write_line(_JSON.encode(json_line(time.time(), "info", log.name, message, fields)))
