@@ -52,6 +52,7 @@ import json  # noqa: E402
 import multiprocessing  # noqa: E402
 import os  # noqa: E402
 import random  # noqa: E402
+import re  # noqa: E402
 import shutil  # noqa: E402
 import signal  # noqa: E402
 import socket  # noqa: E402
@@ -125,6 +126,9 @@ def get_json(url: str):
     return json.loads(body)
 
 
+WORKER_DEATH = re.compile(r"Worker \(pid:\d+\) (was sent SIG(?!TERM\b)|exited with code [1-9])")
+
+
 class Gunicorn:
     """gunicorn with the project's gunicorn.conf.py, as `make run` starts it, on a free port."""
 
@@ -151,6 +155,11 @@ class Gunicorn:
             time.sleep(0.2)
         self.stop()
         raise RuntimeError(f"{name} server did not start:\n{self.log.read_text()[-3000:]}")
+
+    def worker_deaths(self) -> list[str]:
+        """gunicorn's own lines on workers that died while serving (a signal other than the
+        shutdown's SIGTERM, or an exit code other than 0): a run with one is not a clean run."""
+        return [line for line in self.log.read_text(errors="replace").splitlines() if WORKER_DEATH.search(line)]
 
     def stop(self) -> None:
         self.process.terminate()
@@ -718,6 +727,9 @@ def main() -> None:
             if args.slow_clients:
                 print("Slow clients: " + slow_client_section(setting.app.url, setting.app.port, args.slow_clients,
                                                              "/api/v1/categories"))
+        deaths = [(server.name, line) for server in servers if isinstance(server, Gunicorn)
+                  for line in server.worker_deaths()]
+        print(f"Worker deaths: {len(deaths)}" + "".join(f"\n  {name}: {line}" for name, line in deaths))
         if any(run.warmup_failures for run in runs):
             for server in servers:  # a connection closed without an answer: did a worker die?
                 said = "\n".join(line for line in server.log.read_text().splitlines() if '"event": "request"' not in line)
@@ -726,6 +738,7 @@ def main() -> None:
             args.json.write_text(json.dumps({
                 "database": instance.database, "settings": [s.label for s in settings], "tool": tool_name,
                 "duration": args.duration, "runs": [{**r.__dict__, "rate": r.rate} for r in runs],
+                "worker_deaths": [{"server": name, "line": line} for name, line in deaths],
             }, indent=2))
     except Exception:
         for server in servers:  # what the servers said is usually the answer
