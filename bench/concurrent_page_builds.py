@@ -11,6 +11,11 @@ SQLAlchemy's and MarkupSafe's compiled extensions, with brotli serialised, with 
 sqlite3's statement cache off, and on PostgreSQL too. gdb shows the collector meeting a freed object inside a dict
 (visit_decref from dict_traverse). With `--safe-points` (collections started from Python code only,
 as the workers now collect: core/garbage_collection.py) it survives. Exits 0 when every round finished.
+
+The cause (README, "Fixed fault"): CPython 3.11 can start a collection while it turns an object's inline
+attributes into a __dict__, and the object can gain an attribute while it runs, so the new dict's count
+is wrong. Run it with Debian's `python3.11-dbg` to see the assertion at once, and
+scripts/gdb_dict_materialization.py under gdb to catch the change.
 """
 from __future__ import annotations
 

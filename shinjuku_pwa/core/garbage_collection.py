@@ -5,7 +5,11 @@ the middle of C code. With sixteen threads building pages at once, that corrupte
 and killed it, in about a third of bench/http_load.py runs (README, "Fixed fault";
 bench/concurrent_page_builds.py reproduces it in seconds). The same load never crashed when the
 collections were started from Python code instead (gc.collect() runs between two bytecodes, as
-CPython 3.12 does with its automatic collections), nor under 3.12.
+CPython 3.12 does with its automatic collections), nor under 3.12. The cause is in 3.11: a collection
+started while an object's inline attributes are being turned into a __dict__ runs callbacks and lets
+other threads in, and the object can gain an attribute meanwhile, leaving the new dict with a wrong
+count (seen with Debian's python3.11-dbg and gdb; README). Keep this until the service runs on
+Python 3.12 or newer.
 
 So a worker turns the automatic collector off and a thread of its own runs, every few
 milliseconds, the collection the thresholds call for. A full collection (generation 2) is run at
