@@ -52,6 +52,20 @@ def free_port(start: int = PORT_BASE, stop: int = PORT_BASE + 100) -> int:
     raise RuntimeError(f"no free port in {start}-{stop}")
 
 
+def child_processes(pid: int) -> list[int]:
+    """Process ids whose parent is `pid` (a gunicorn arbiter's workers), read from /proc."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as file:
+                    stat = file.read()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry))
+    return found
+
 @dataclass
 class Answer:
     status: int

@@ -6,13 +6,14 @@ from __future__ import annotations
 import os
 import signal
 import time
+from collections.abc import Collection
 
 import pytest
 
 from bench.http_load import Gunicorn
 from shinjuku_pwa.core.config import PROJECT_ROOT
 from tests.browser.conftest import LiveServer
-from tests.test_worker_balance import _children
+from tests.serving import child_processes
 
 
 @pytest.fixture
@@ -26,10 +27,10 @@ def bench_server(tmp_path):
     prepared.stop()
 
 
-def _wait_for_workers(pid: int, count: int, other_than: set[int] = frozenset()) -> list[int]:
+def _wait_for_workers(pid: int, count: int, other_than: Collection[int] = ()) -> list[int]:
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
-        children = [child for child in _children(pid) if child not in other_than]
+        children = [child for child in child_processes(pid) if child not in other_than]
         if len(children) >= count:
             return children
         time.sleep(0.1)

@@ -12,6 +12,7 @@ import sys
 import pytest
 
 from shinjuku_pwa.core.config import PROJECT_ROOT
+from tests.serving import child_processes
 from tests.test_slow_clients import MakeRunServer
 
 CONNECTIONS = 60
@@ -25,20 +26,6 @@ def make_run_server(tmp_path_factory):
     server = MakeRunServer(tmp_path_factory.mktemp("worker-balance"))
     yield server
     server.stop()
-
-
-def _children(pid: int) -> list[int]:
-    found = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat") as file:
-                    stat = file.read()
-            except OSError:
-                continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-                found.append(int(entry))
-    return found
 
 
 def _established_to(port: int) -> set[str]:
@@ -78,7 +65,7 @@ def test_kept_alive_connections_are_spread_over_both_workers(make_run_server):
             client.sendall(request)
             assert client.recv(12).startswith(b"HTTP/1.1 200")  # accepted and answered: held by a worker
             clients.append(client)
-        counts = _connections_per_process(_children(make_run_server.process.pid), make_run_server.port)
+        counts = _connections_per_process(child_processes(make_run_server.process.pid), make_run_server.port)
         busy = sorted(count for count in counts.values() if count)
         assert len(busy) == 2 and sum(busy) == CONNECTIONS, counts
         assert busy[0] >= FEWEST_PER_WORKER, counts
